@@ -1,0 +1,142 @@
+"""Vocabularies as rdflib ``DefinedNamespace`` classes, so a misspelt term fails at import
+time instead of silently minting a new IRI. ``MSKG`` is the project's ontology
+(``ontology.ttl`` defines every term listed here); the others are standard
+vocabularies rdflib does not ship."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "MSKG", "CITO", "FABIO", "BIBO", "ID", "GRAPH",
+    "DCAT", "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
+    "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME",
+]
+
+
+class MSKG(DefinedNamespace):
+    """medseg-kg ontology, https://w3id.org/medseg-kg/ontology#"""
+
+    _NS = Namespace("https://w3id.org/medseg-kg/ontology#")
+    _fail = True
+
+    # classes
+    Model: URIRef
+    Paper: URIRef
+    Dataset: URIRef
+    Result: URIRef
+    Framework: URIRef
+    # framework individuals (also skos:Concepts of the framework scheme)
+    Generalist: URIRef
+    TaskSpecific: URIRef
+    # core object properties
+    category: URIRef  # Model or Paper -> skos:Concept of the survey taxonomy
+    basedOn: URIRef  # Model -> Model it adapts
+    introducedIn: URIRef  # Model -> its first Paper
+    describedIn: URIRef  # Model -> any Paper presenting it (first and last publication)
+    evaluatedOn: URIRef  # Model -> Dataset
+    framework: URIRef  # Model -> Generalist | TaskSpecific
+    model: URIRef  # Result -> Model
+    dataset: URIRef  # Result -> Dataset
+    impliesBaseModel: URIRef  # taxonomy Concept -> Model (a SAM-based class implies SAM)
+    # result data properties
+    dice: URIRef
+    resultKind: URIRef
+    resolutionNote: URIRef  # how a source value was resolved to a node (kept for audit)
+    # paper data properties
+    arxivId: URIRef
+    s2PaperId: URIRef
+    pubmedId: URIRef
+    corpusId: URIRef
+    primaryCategory: URIRef
+    arxivCategory: URIRef
+    venue: URIRef
+    lastIssued: URIRef  # date of the latest publication (version of record)
+    bibKey: URIRef
+    bibtex: URIRef
+    authorList: URIRef  # authors in order, '; '-separated (dcterms:creator is unordered)
+    citationCount: URIRef
+    influentialCitationCount: URIRef
+    countsRetrieved: URIRef
+    reviewStatus: URIRef
+    confidence: URIRef
+    # model data properties
+    architecture: URIRef
+    visualBackbone: URIRef
+    affiliation: URIRef
+    country: URIRef
+    parametersMillions: URIRef
+    gflops: URIRef
+    gpuCount: URIRef
+    gpuModel: URIRef
+    gpuVendor: URIRef
+    totalVramGB: URIRef
+    listName: URIRef  # the name in the survey's paper list
+    # dataset data properties
+    modality: URIRef
+    segmentedObject: URIRef
+    anatomicalStructure: URIRef
+    bodyRegion: URIRef
+    includes: URIRef  # names of sub-collections listed by the survey database
+    volumeCount: URIRef
+    labelledVolumeCount: URIRef
+    citationKey: URIRef
+    # provenance of build runs
+    sourceFile: URIRef
+    tripleCount: URIRef
+    modelCount: URIRef
+    paperCount: URIRef
+    datasetCount: URIRef
+    resultCount: URIRef
+    problemCount: URIRef
+
+
+class CITO(DefinedNamespace):
+    _NS = Namespace("http://purl.org/spar/cito/")
+    _fail = True
+    cites: URIRef
+    isCitedBy: URIRef
+
+
+class FABIO(DefinedNamespace):
+    _NS = Namespace("http://purl.org/spar/fabio/")
+    _fail = True
+    ScholarlyWork: URIRef
+    Preprint: URIRef
+    JournalArticle: URIRef
+
+
+class BIBO(DefinedNamespace):
+    _NS = Namespace("http://purl.org/ontology/bibo/")
+    _fail = True
+    doi: URIRef
+    uri: URIRef
+
+
+#: resources (models, papers, datasets, taxonomy, runs)
+ID = Namespace("https://w3id.org/medseg-kg/id/")
+#: named graphs, one per source
+GRAPH = Namespace("https://w3id.org/medseg-kg/graph/")
+
+TAXONOMY_SCHEME = ID["taxonomy"]
+FRAMEWORK_SCHEME = ID["framework"]
+
+PREFIXES: dict[str, str] = {
+    "mskg": str(MSKG._NS),
+    "id": str(ID),
+    "graph": str(GRAPH),
+    "cito": str(CITO._NS),
+    "fabio": str(FABIO._NS),
+    "bibo": str(BIBO._NS),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "schema": str(SDO),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+}
