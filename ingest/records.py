@@ -18,10 +18,11 @@ class Problem:
     source: str  # file name or URL
     line: int | None
     reason: str
+    action: str = "skipped"  # 'skipped' (row not used) or 'repaired' (row used, as described)
 
     def __str__(self) -> str:
         where = f"row {self.line} of {self.source}" if self.line else self.source
-        return f"{where}: {self.reason}"
+        return f"{where}: {self.reason}; {self.action}"
 
 
 @dataclass(frozen=True)
