@@ -48,12 +48,25 @@ def arxiv_id_from_link(link: str | None) -> str | None:
     return m.group("id") if m else None
 
 
+_DOI_IN_PATH = re.compile(r"/(10\.\d{4,9}/[^?#\s]+)")
+_NATURE_ARTICLE = re.compile(r"nature\.com/articles/(s\d{5}-\d{3}-\d{5}-\w)", re.IGNORECASE)
+
+
 def doi_from_link(link: str | None) -> str | None:
-    """A DOI in a doi.org link (not an arXiv DOI, which is an arXiv id in disguise)."""
+    """The DOI a link carries: doi.org links, publisher paths that embed the DOI
+    (Springer chapters, Wiley/T&F/NEJM '/doi/...'), and Nature article ids.
+    Not an arXiv DOI, which is an arXiv id in disguise."""
     if not link or arxiv_id_from_link(link):
         return None
-    if "doi.org/" in link or link.strip().lower().startswith("10."):
+    link = link.strip()
+    if "doi.org/" in link or link.lower().startswith("10."):
         return normalise_doi(link)
+    m = _DOI_IN_PATH.search(link)
+    if m:
+        return normalise_doi(m.group(1))
+    m = _NATURE_ARTICLE.search(link)
+    if m:
+        return f"10.1038/{m.group(1).lower()}"
     return None
 
 

@@ -1,0 +1,290 @@
+"""arXiv metadata: fetch papers by id and search by query + submission window.
+
+Built on the ``arxiv`` package (4.x): its URL building (``Search``,
+``Client._format_url``), pagination (``Client._results``) and lxml Atom parser
+(``arxiv._feed``, which keeps ``<arxiv:affiliation>``) all run unchanged. We
+subclass :class:`arxiv.Client` and override only ``_parse_feed``, the one place
+where a page is fetched, because arxiv 4.0.2 was measured to:
+
+* send requests with no timeout (a stalled socket hangs the run forever);
+* retry a 400 (bad id) exactly like a 503, three times;
+* parse an HTML page served with status 200 into an empty result list, so a
+  maintenance page reads as "no papers";
+* keep its 3 s politeness delay per ``Client`` instance (two clients, two
+  streams of requests);
+* put the whole ``id_list`` into every page URL (hundreds of ids make URLs
+  that proxies and arXiv reject).
+
+So every page goes through :class:`ingest.http.HttpPolicy` (timeouts, cache,
+per-host rate limit shared by the whole run, retries on 429/5xx only,
+record/replay), bodies that are not Atom raise :class:`SourceBadResponse`, and
+id lists are sent in chunks (100 ids per request by default).
+
+The base URL comes from ``MSKG_ARXIV_API_URL`` (default
+https://export.arxiv.org/api/query); tests point it at a local server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import arxiv
+import requests
+from arxiv import _feed
+from lxml import etree
+
+from ingest.http import HttpPolicy, SourceBadResponse, SourceError, SourceRejected
+from ingest.ids import normalise_arxiv_id, normalise_doi
+from ingest.records import Author, PaperRecord
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+ENV_API_URL = "MSKG_ARXIV_API_URL"
+MIN_INTERVAL_SECONDS = 3.0  # arXiv API terms of use: one request every three seconds
+IDS_PER_REQUEST = 100
+SOURCE = "arxiv"
+
+_ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+_VERSION = re.compile(r"v(\d+)$")
+
+
+def arxiv_api_url() -> str:
+    """The query endpoint: ``MSKG_ARXIV_API_URL`` or arXiv's export API."""
+    return (os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("?")
+
+
+def _atom_problem(response: requests.Response) -> str | None:
+    """Why a 200 body is not an arXiv Atom feed, or None when it is one."""
+    content = response.content.strip()
+    if not content:
+        return "arXiv returned an empty body instead of an Atom feed; try again later"
+    try:
+        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None or root.tag != _ATOM_FEED:
+        kind = response.headers.get("Content-Type", "no content type")
+        return (
+            f"arXiv returned {kind} instead of an Atom feed (starts {content[:40]!r}); the API "
+            f"may be in maintenance, or {ENV_API_URL} points at the wrong address"
+        )
+    return None
+
+
+def _arxiv_error_summary(body: str | None) -> str | None:
+    """arXiv answers a bad request with an Atom feed holding one error entry; its summary says why."""
+    if not body:
+        return None
+    m = re.search(r"<summary>(.*?)</summary>", body, re.DOTALL)
+    return " ".join(m.group(1).split()) if m else None
+
+
+class _PolicyClient(arxiv.Client):
+    """An ``arxiv.Client`` whose pages are fetched through the run's HTTP policy."""
+
+    def __init__(self, policy: HttpPolicy, api_url: str, page_size: int) -> None:
+        # The package's own delay and retries are off: the policy does both, per host.
+        super().__init__(page_size=page_size, delay_seconds=0.0, num_retries=0)
+        self.query_url_format = api_url.replace("{", "{{").replace("}", "}}") + "?{}"
+        self._session = policy.session  # nothing in the package may reach the net without timeouts
+        self._policy = policy
+        self.empty_page_retries = 1
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
+        attempts = 1 + (0 if first_page else self.empty_page_retries)
+        for attempt in range(attempts):
+            try:
+                response = self._policy.get(
+                    url, source=SOURCE, validate=_atom_problem, force_refresh=attempt > 0
+                )
+            except SourceRejected as err:
+                summary = _arxiv_error_summary(err.body_excerpt)
+                if summary:
+                    raise SourceRejected(
+                        f"arXiv rejected the request: {summary}; check the ids or query",
+                        url=err.url,
+                        status=err.status,
+                        body_excerpt=err.body_excerpt,
+                    ) from None
+                raise
+            feed = _feed.parse(response.content)
+            if feed.malformed:
+                raise SourceBadResponse(
+                    f"arXiv sent a malformed Atom feed ({feed.error}); try again later",
+                    url=self._policy.redact_url(url),
+                )
+            if feed.results or first_page:
+                return feed
+        # arXiv sometimes answers a later page with no entries; stopping here
+        # ends the package's pagination loop, and the report says so.
+        self._policy.report.add_problem(
+            SOURCE, f"empty page from arXiv at {self._policy.redact_url(url)}; results may be incomplete"
+        )
+        return feed
+
+
+class ArxivSource:
+    """arXiv for one run: one client, one policy, one rate limit.
+
+    Make one per run and reuse it; ``min_interval`` overrides the 3 s politeness
+    interval (tests use 0), ``ids_per_request`` the id-list chunk size.
+    """
+
+    def __init__(
+        self,
+        policy: HttpPolicy | None = None,
+        *,
+        api_url: str | None = None,
+        ids_per_request: int = IDS_PER_REQUEST,
+        page_size: int = 100,
+        min_interval: float | None = None,
+    ) -> None:
+        if ids_per_request < 1:
+            raise ValueError(f"ids_per_request must be at least 1, not {ids_per_request}")
+        self.policy = policy or HttpPolicy()
+        self.api_url = api_url or arxiv_api_url()
+        self.ids_per_request = ids_per_request
+        self.policy.set_rate_limit(
+            self.api_url,
+            MIN_INTERVAL_SECONDS if min_interval is None else min_interval,
+            override=min_interval is not None,
+        )
+        self.client = _PolicyClient(self.policy, self.api_url, page_size)
+
+    @property
+    def report(self):  # type: ignore[no-untyped-def]
+        return self.policy.report
+
+    def fetch(self, ids: Iterable[str], *, strict: bool = True) -> list[PaperRecord]:
+        """Latest metadata of each paper in ``ids`` (any form: 'arXiv:2304.12306v2', URLs not accepted).
+
+        Ids arXiv does not know are reported in the run report, not raised.
+        With ``strict=False`` a failing chunk is reported and skipped, so a
+        weekly run keeps what it got; otherwise the :class:`SourceError` is raised.
+        """
+        wanted: list[str] = []
+        for raw in ids:
+            norm = normalise_arxiv_id(raw)
+            if norm is None:
+                self.report.add_problem(SOURCE, f"{raw!r} is not an arXiv id (e.g. 2304.12306); skipped")
+            elif norm not in wanted:
+                wanted.append(norm)
+        records: list[PaperRecord] = []
+        for chunk in _chunks(wanted, self.ids_per_request):
+            # One page holds the whole chunk, so we ask for exactly one page: the
+            # package's pagination would re-ask for "missing" ids on a second page.
+            search = arxiv.Search(id_list=chunk, max_results=len(chunk))
+            url = self.client._format_url(search, 0, len(chunk))
+            try:
+                feed = self.client._parse_feed(url, first_page=True)
+            except SourceError:
+                if strict:
+                    raise
+                continue
+            got = {}
+            for result in feed.results:
+                record = paper_from_result(result)
+                if record.arxiv_id in chunk:
+                    got.setdefault(record.arxiv_id, record)
+            records += [got[i] for i in chunk if i in got]
+            for missing in (i for i in chunk if i not in got):
+                self.report.add_problem(SOURCE, f"arXiv returned no entry for {missing}; check the id")
+        return records
+
+    def search(
+        self,
+        query: str,
+        *,
+        submitted_from: date | None = None,
+        submitted_until: date | None = None,
+        max_results: int | None = 500,
+        strict: bool = True,
+    ) -> list[PaperRecord]:
+        """Papers matching an arXiv query (e.g. ``abs:"segment anything" AND cat:eess.IV``),
+        newest first, submitted (v1) within the window when one is given."""
+        search = arxiv.Search(
+            query=with_submitted_window(query, submitted_from, submitted_until),
+            max_results=max_results,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Descending,
+        )
+        records: list[PaperRecord] = []
+        try:
+            for result in self.client.results(search):
+                records.append(paper_from_result(result))
+        except SourceError:
+            if strict:
+                raise
+        return records
+
+
+def with_submitted_window(query: str, since: date | None, until: date | None) -> str:
+    """``query`` restricted to a submittedDate range (arXiv's [YYYYMMDDHHMM TO ...] syntax)."""
+    if since is None and until is None:
+        return query
+    start = (since or date(1991, 8, 1)).strftime("%Y%m%d") + "0000"
+    end = (until or date.today()).strftime("%Y%m%d") + "2359"
+    window = f"submittedDate:[{start} TO {end}]"
+    return f"({query}) AND {window}" if query.strip() else window
+
+
+def paper_from_result(result: arxiv.Result) -> PaperRecord:
+    """An ``arxiv.Result`` as a plain record (ids normalised, whitespace collapsed)."""
+    short = result.get_short_id()
+    arxiv_id = normalise_arxiv_id(short)
+    m = _VERSION.search(short)
+    published = result.published.date() if result.published else None
+    return PaperRecord(
+        source=SOURCE,
+        title=_clean(result.title),
+        arxiv_id=arxiv_id,
+        doi=normalise_doi(result.doi),
+        authors=[
+            Author(name=" ".join(a.name.split()), affiliations=[" ".join(x.split()) for x in a.affiliation])
+            for a in result.authors
+        ],
+        abstract=_clean(result.summary),
+        published=published,
+        updated=result.updated.date() if result.updated else None,
+        version=int(m.group(1)) if m else None,
+        primary_category=result.primary_category or None,
+        categories=list(result.categories),
+        journal_ref=_clean(result.journal_ref),
+        year=published.year if published else None,
+        comment=_clean(result.comment),
+        url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else result.entry_id,
+        retrieved=date.today(),
+    )
+
+
+def fetch_arxiv_papers(ids: Iterable[str], *, policy: HttpPolicy | None = None, strict: bool = True) -> list[PaperRecord]:
+    """Shortcut for ``ArxivSource(policy).fetch(ids)``; pass the run's policy to share its rate limit."""
+    return ArxivSource(policy).fetch(ids, strict=strict)
+
+
+def search_arxiv(
+    query: str,
+    *,
+    submitted_from: date | None = None,
+    submitted_until: date | None = None,
+    max_results: int | None = 500,
+    policy: HttpPolicy | None = None,
+) -> list[PaperRecord]:
+    """Shortcut for ``ArxivSource(policy).search(...)``."""
+    return ArxivSource(policy).search(
+        query, submitted_from=submitted_from, submitted_until=submitted_until, max_results=max_results
+    )
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

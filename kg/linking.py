@@ -1,0 +1,282 @@
+"""Entity linking: find the survey's datasets, base models and imaging modalities in free text.
+
+New papers arrive as title + abstract; to place them in the graph we need to
+know which datasets they evaluate on ('Synapse multi-organ' is BTCV), which
+model they build on ('Segment Anything Model 2' is SAM 2, not SAM) and which
+modalities they touch. A gazetteer with explicit rules beats fuzzy matching
+here: acronyms are short and collide with ordinary words ('SAT', 'PET', 'CT'
+inside 'CTSpine1K'), so every alias matches on word boundaries, short or
+acronym-like aliases only with their exact case, and the longest match wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; ingest never imports kg
+    from ingest.records import SurveyDatabase
+
+__all__ = ["Link", "Gazetteer", "DATASET_ALIASES", "MODEL_ALIASES", "MODALITY_ALIASES"]
+
+Kind = str  # 'dataset' | 'model' | 'modality'
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """``key`` is the dataset Name / model ID / modality label as the source tables write it."""
+
+    start: int
+    kind: Kind
+    key: str
+    evidence: str  # the text that matched, as written
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.evidence)
+
+
+# ---- hand-written alias tables (target -> aliases). Targets missing from the caller's tables are dropped,
+# except the collection 'MSD' and base models outside the survey database (CLIP), which stand for themselves.
+
+DATASET_ALIASES: dict[str, list[str]] = {
+    "BTCV": ["Synapse multi-organ", "Synapse multi-organ segmentation", "Synapse multi-organ CT",
+             "Beyond the Cranial Vault", "Multi-Atlas Labeling Beyond the Cranial Vault", "BTCV abdomen"],
+    "MSD": ["Medical Segmentation Decathlon", "MSD", "Medical Decathlon", "MSD challenge"],
+    "MSD Cardiac": ["MSD Heart", "Task02_Heart", "MSD Task02"],
+    "LiTS / MSD Liver": ["Task03_Liver", "MSD Task03", "LiTS17", "LiTS 2017", "Liver Tumor Segmentation Challenge",
+                         "Liver Tumour Segmentation Challenge", "Liver Tumor Segmentation Benchmark"],
+    "MSD Hippocampus": ["Task04_Hippocampus", "MSD Task04"],
+    "MSD Prostate": ["Task05_Prostate", "MSD Task05", "Medical Segmentation Decathlon - Prostate"],
+    "MSD Lung Tumors": ["MSD Lung", "MSD Lung Tumours", "Task06_Lung", "MSD Task06"],
+    "MSD Pancreas Tumour": ["MSD Pancreas", "MSD Pancreas Tumor", "Task07_Pancreas", "MSD Task07"],
+    "MSD Hepatic Vessels": ["MSD Hepatic Vessel", "Task08_HepaticVessel", "MSD Task08"],
+    "MSD Spleen": ["Task09_Spleen", "MSD Task09"],
+    "MSD Colon Cancer": ["MSD Colon", "Task10_Colon", "MSD Task10"],
+    "AMOS": ["AMOS22", "AMOS 2022", "AMOS-CT", "AMOS-MRI"],
+    "TotalSegmentator": ["Total Segmentator", "TotalSegmentator dataset"],
+    "BraTS": ["BRATS", "Brain Tumor Segmentation Challenge", "Brain Tumour Segmentation Challenge", "BraTS challenge"],
+    "KiTS": ["KITS", "Kidney Tumor Segmentation Challenge", "Kidney Tumour Segmentation Challenge"],
+    "ACDC": ["Automated Cardiac Diagnosis Challenge"],
+    "FLARE": ["MICCAI FLARE", "FLARE challenge", "FLARE21", "FLARE22", "FLARE23", "FLARE24"],
+    "MM-WHS": ["MMWHS", "Multi-Modality Whole Heart Segmentation Challenge"],
+    "AutoPET": ["autoPET", "AUTOPET"],
+    "Pancreas-CT": ["NIH Pancreas", "NIH pancreas dataset"],
+    "LIDC-IDRI": ["LIDC"],
+    "M&Ms": ["M&Ms-2", "MnMs"],
+    "CHAOS": ["CHAOS challenge"],
+}
+
+MODEL_ALIASES: dict[str, list[str]] = {
+    "SAM": ["Segment Anything Model", "Segment Anything", "SAM1", "SAM 1", "SAM-1", "SAM v1"],
+    "SAM 2": ["Segment Anything Model 2", "Segment Anything 2", "SAM2", "SAM-2", "SAM v2", "SAM 2.1", "SAM2.1"],
+    "MedSAM": ["Medical Segment Anything Model"],
+    "Med-SA": ["Medical SAM Adapter"],
+    "nnU-Net": ["nnUNet", "nn-UNet", "nnU-Net framework", "nnUNet framework"],
+    "SwinUNETR": ["Swin UNETR", "Swin-UNETR"],
+    "U-Net": ["UNet", "U-shaped network"],
+    "3D U-Net": ["3D UNet", "3D-UNet"],
+    "UNet++": ["U-Net++", "Nested U-Net"],
+    "TransUNet": ["Trans-UNet"],
+    "STU-Net": ["STUNet"],
+    "SAM-Med3D": ["SAM Med3D"],
+    "SAM-Med2D": ["SAM Med2D"],
+    "UniverSeg": ["Universeg"],
+    "CLIP-Driven Universal Model": ["CLIP-driven universal model"],
+    "CLIP": ["Contrastive Language-Image Pre-training", "Contrastive Language-Image Pretraining"],
+    "SegResNet": ["Seg-ResNet"],
+}
+
+# label -> aliases; labels CT, MRI, PET and fMRI are the ones the datasets table uses ('3D MRI (T1)' -> MRI)
+MODALITY_ALIASES: dict[str, list[str]] = {
+    "CT": ["CT", "computed tomography", "CT scan", "CT scans", "CBCT", "cone-beam CT", "cone beam CT", "CECT", "NCCT", "LDCT"],
+    "MRI": ["MRI", "MR", "magnetic resonance", "magnetic resonance imaging", "MR imaging", "cMRI", "cine MRI"],
+    "fMRI": ["fMRI", "functional MRI"],
+    "PET": ["PET", "positron emission tomography", "FDG-PET", "PSMA-PET"],
+    "ultrasound": ["ultrasound", "ultrasonography", "sonography", "ultrasound imaging", "echocardiography",
+                   "echocardiogram", "echocardiograms", "transrectal ultrasound"],
+    "X-ray": ["X-ray", "X-rays", "x-ray", "x-rays", "X-Ray", "radiograph", "radiographs", "radiography", "CXR",
+              "chest X-ray", "chest radiograph", "chest radiographs", "mammography", "mammogram", "mammograms"],
+    "endoscopy": ["endoscopy", "endoscopic", "colonoscopy", "colonoscopic", "laparoscopy", "laparoscopic",
+                  "gastroscopy", "capsule endoscopy"],
+    "dermoscopy": ["dermoscopy", "dermoscopic", "dermatoscopy", "dermatoscopic"],
+    "fundus": ["fundus", "fundus photography", "fundus images", "fundus photographs", "retinal fundus"],
+    "histopathology": ["histopathology", "histopathological", "histology", "histological", "whole-slide image",
+                       "whole-slide images", "whole slide images", "WSI", "WSIs", "H&E"],
+    "microscopy": ["microscopy", "microscopic", "fluorescence microscopy", "electron microscopy", "cell microscopy"],
+    "OCT": ["OCT", "optical coherence tomography"],
+}
+
+_SEPARATOR = re.compile(r"[\s\-_]+")
+_WORD_CHAR = "A-Za-z0-9"
+
+
+def canonical(alias: str, fold: bool) -> str:
+    """Spaces, hyphens and underscores are one separator; case folded unless the alias is exact-case."""
+    text = _SEPARATOR.sub(" ", alias.strip())
+    return text.lower() if fold else text
+
+
+def is_exact_case(alias: str) -> bool:
+    """Short aliases ('CT', 'SAT', 'SAM 2') and single acronym-like words ('BraTS', 'MedSAM', 'nnU-Net')
+    keep their case: 'sat', 'pet' and 'brats' in lower case are other words or sloppy text."""
+    alias = alias.strip()
+    if len(alias) <= 5:
+        return True
+    if " " in alias:
+        return False
+    return any(c.isupper() for c in alias[1:]) or any(c.isdigit() for c in alias)
+
+
+def _alias_regex(alias: str) -> str:
+    parts = [re.escape(p) for p in _SEPARATOR.split(alias.strip()) if p]
+    return r"[\s\-_]+".join(parts)
+
+
+def _name_overlap(key: str, alias: str) -> int:
+    words = lambda s: set(re.findall(r"[a-z0-9]+", s.lower()))  # noqa: E731
+    return len(words(key) & words(alias))
+
+
+class Gazetteer:
+    """Aliases of datasets, models and modalities, matched longest-first on word boundaries.
+
+    Each table maps a key (dataset Name, model ID, modality label) to its aliases;
+    the key itself is always an alias. An alias claimed by several keys of one
+    kind goes to the key it *is* (canonically equal), else to the keys sharing
+    most words with it; remaining ties are all reported, which is honest for
+    genuinely ambiguous names. ``exact_case`` forces aliases (e.g. long proper
+    names such as dataset full names) to match only with their written case.
+    """
+
+    def __init__(
+        self,
+        datasets: Mapping[str, Sequence[str]],
+        models: Mapping[str, Sequence[str]],
+        modalities: Mapping[str, Sequence[str]] | None = None,
+        exact_case: Iterable[str] = (),
+    ) -> None:
+        forced = {a.strip() for a in exact_case}
+        tables = {"dataset": datasets, "model": models, "modality": MODALITY_ALIASES if modalities is None else modalities}
+        # (exact?, canonical alias) -> kind -> keys
+        claims: dict[tuple[bool, str], dict[Kind, set[str]]] = defaultdict(lambda: defaultdict(set))
+        spelled: dict[tuple[bool, str], str] = {}
+        for kind, table in tables.items():
+            for key, aliases in table.items():
+                for alias in [key, *aliases]:
+                    if not alias or not alias.strip():
+                        continue
+                    exact = alias.strip() in forced or is_exact_case(alias)
+                    token = (exact, canonical(alias, fold=not exact))
+                    claims[token][kind].add(key)
+                    spelled.setdefault(token, alias.strip())
+        self._entries: dict[tuple[bool, str], list[tuple[Kind, str]]] = {}
+        for token, by_kind in claims.items():
+            resolved: list[tuple[Kind, str]] = []
+            for kind, keys in sorted(by_kind.items()):
+                own = [k for k in keys if canonical(k, fold=not token[0]) == token[1]]
+                if own:
+                    keys = set(own)
+                elif len(keys) > 1:
+                    best = max(_name_overlap(k, token[1]) for k in keys)
+                    keys = {k for k in keys if _name_overlap(k, token[1]) == best}
+                resolved += [(kind, k) for k in sorted(keys)]
+            self._entries[token] = resolved
+        self._patterns = []
+        for exact in (True, False):
+            aliases = sorted({spelled[t] for t in self._entries if t[0] == exact}, key=lambda a: (-len(a), a))
+            if not aliases:
+                continue
+            body = "|".join(_alias_regex(a) for a in aliases)
+            # a zero-width look-ahead finds a match at *every* start, so a short early match cannot hide a longer one
+            pattern = rf"(?<![{_WORD_CHAR}])(?=((?:{body}))(?![{_WORD_CHAR}]))"
+            self._patterns.append((exact, re.compile(pattern, 0 if exact else re.IGNORECASE)))
+
+    def link(self, text: str) -> list[Link]:
+        """All links in ``text``, in order of position; overlapping matches keep the longest
+        (so 'SAM 2' yields SAM 2 and not also SAM; 'Pancreas-CT' yields the dataset, not CT)."""
+        candidates: list[tuple[int, int, list[tuple[Kind, str]]]] = []
+        for exact, pattern in self._patterns:
+            for m in pattern.finditer(text):
+                start, end = m.start(1), m.end(1)
+                entries = self._entries.get((exact, canonical(m.group(1), fold=not exact)))
+                if entries:
+                    candidates.append((start, end, entries))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        taken: list[tuple[int, int]] = []
+        links: set[Link] = set()
+        for start, end, entries in candidates:
+            if any(start < e and s < end for s, e in taken if (s, e) != (start, end)):
+                continue
+            taken.append((start, end))
+            links.update(Link(start, kind, key, text[start:end]) for kind, key in entries)
+        return sorted(links)
+
+    # ---- building from the survey database
+
+    @classmethod
+    def from_survey_database(cls, db: SurveyDatabase) -> Gazetteer:
+        """Datasets from Name, Full Name and versioned sub-datasets; models from ID and Visual Backbone;
+        plus the hand-written alias tables of this module."""
+        datasets: dict[str, list[str]] = {d.name: [] for d in db.datasets}
+        full_names: set[str] = set()
+        for d in db.datasets:
+            names = [n.strip() for n in d.name.split(" / ")] if " / " in d.name else []
+            datasets[d.name] += names
+            if d.full_name and d.full_name != d.name and _distinctive(d.full_name):
+                datasets[d.name].append(d.full_name)
+                full_names.add(d.full_name)
+        for d in db.datasets:
+            for sub in d.sub_datasets:
+                parent = _versioned_parent(sub, d.name)
+                if parent and sub not in datasets:
+                    datasets[d.name] += _year_variants(sub)
+        for target, aliases in DATASET_ALIASES.items():
+            if target in datasets:
+                datasets[target] += aliases
+            elif target == "MSD":  # the decathlon as a whole: the tables name it only as a sub-dataset ('MSD')
+                datasets[target] = list(aliases)
+        models: dict[str, list[str]] = {m.id: [] for m in db.models}
+        for m in db.models:
+            paren = re.fullmatch(r"(.+?)\s*\((.+)\)", m.id)
+            if paren:
+                models[m.id] += [paren.group(1), paren.group(2)]
+        squashed = {re.sub(r"[^a-z0-9+]", "", k.lower()): k for k in models}
+        for m in db.models:
+            for part in (m.backbone or "").split(","):
+                name = re.sub(r"^(?:2D\+3D|2D|3D)\s+", "", part.strip())
+                name = re.sub(r"\s+framework$", "", name)
+                target = squashed.get(re.sub(r"[^a-z0-9+]", "", name.lower()))
+                if target and name != target:
+                    models[target].append(name)
+        for target, aliases in MODEL_ALIASES.items():
+            if target in models:
+                models[target] += aliases
+            elif target == "CLIP":  # a base model outside the survey database
+                models[target] = list(aliases)
+        return cls(datasets, models, MODALITY_ALIASES, exact_case=full_names)
+
+
+def _distinctive(full_name: str) -> bool:
+    """Full names of three words or fewer ('Brain Tumor Segmentation') are ordinary phrases in abstracts."""
+    words = full_name.split()
+    return len(words) >= 4 or any(re.search(r"\d|[a-z][A-Z]", w) for w in words)
+
+
+def _versioned_parent(sub: str, parent: str) -> bool:
+    """'BraTS 2021' is a version of BraTS, 'KiTS19' of KiTS; 'TCIA' under FLARE is a *source*, and
+    mentioning it says nothing about FLARE, so only sub-datasets named after their parent are aliases."""
+    heads = [parent] + (parent.split(" / ") if " / " in parent else [])
+    return any(canonical(sub, True).startswith(canonical(h, True)) and sub != h for h in heads)
+
+
+def _year_variants(name: str) -> list[str]:
+    """'BraTS 2021' <-> 'BraTS2021' <-> 'BraTS21'; 'KiTS19' <-> 'KiTS 2019'."""
+    m = re.fullmatch(r"(.*?[A-Za-z])[\s\-]*(?:20)?(\d{2})", name)
+    if not m:
+        return [name]
+    head, yy = m.group(1), m.group(2)
+    return sorted({name, f"{head} 20{yy}", f"{head}20{yy}", f"{head}{yy}", f"{head} {yy}"})

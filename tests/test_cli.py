@@ -1,0 +1,129 @@
+"""The `kg` command end to end, as a user runs it: real processes, a real store on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def kg(*args: str, store: Path, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MSKG_STORE": str(store), "COLUMNS": "200"}
+    proc = subprocess.run([*KG, *args], capture_output=True, text=True, env=env, input=stdin, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kg {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    proc = kg("build", store=store)
+    assert "Dice results 1041" in proc.stderr and "unresolved: none" in proc.stderr
+    return store
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    for command in ("build", "query", "export", "validate", "stats"):
+        proc = kg(command, "--help", store=tmp_path / "unused")
+        assert "Usage:" in proc.stdout
+
+
+def test_store_option_overrides_the_environment(built: Path, tmp_path: Path) -> None:
+    proc = subprocess.run([*KG, "--store", str(built), "stats", "--json"], capture_output=True, text=True,
+                          env={**os.environ, "MSKG_STORE": str(tmp_path / "elsewhere")}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["classes"]["results"] == 1041
+
+
+def test_stats_counts(built: Path) -> None:
+    stats = json.loads(kg("stats", "--json", store=built).stdout)
+    assert stats["classes"]["models"] == 83 and stats["classes"]["results"] == 1041
+    assert stats["classes"]["datasets"] == 61
+    assert "https://w3id.org/medseg-kg/graph/survey-db" in stats["graphs"]
+
+
+def test_validate_passes_on_the_built_graph(built: Path) -> None:
+    assert "conforms" in kg("validate", store=built).stderr
+
+
+def test_query_outputs(built: Path) -> None:
+    rows = json.loads(kg("query", "lineage-of-medsam2", "-f", "json", store=built).stdout)
+    assert rows == [{"ancestor": "SAM 2", "distance": 1}, {"ancestor": "SAM", "distance": 2}]
+    text = kg("query", 'SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a mskg:Result }', "-f", "csv", store=built).stdout
+    assert list(csv.DictReader(io.StringIO(text))) == [{"n": "1041"}]
+    table = kg("query", "models-without-code", store=built).stdout
+    assert "LeSAM" in table
+    piped = kg("query", "-", "-f", "json", store=built, stdin="ASK { ?m rdfs:label \"MedSAM\" }").stdout
+    assert json.loads(piped) == [{"result": True}]
+
+
+def test_query_errors_are_messages_not_tracebacks(built: Path) -> None:
+    proc = kg("query", "SELECT ?x WHERE { ?x", store=built, check=False)
+    assert proc.returncode != 0 and "query failed" in proc.stderr and "Traceback" not in proc.stderr
+    proc = kg("query", "no-such-question", store=built, check=False)
+    assert proc.returncode != 0 and "kg query --list" in proc.stderr
+
+
+def test_query_on_a_missing_store_says_to_build(tmp_path: Path) -> None:
+    proc = kg("stats", store=tmp_path / "none", check=False)
+    assert proc.returncode != 0 and "run `kg build` first" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt,parse_as", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_export_then_reimport_round_trip(built: Path, tmp_path: Path, fmt: str, parse_as: str) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    kg("export", "--format", fmt, "-o", str(out), store=built)
+    reread = Graph().parse(out, format=parse_as)
+    from kg.store import Store
+    original = Store.open(built, read_only=True).to_rdflib()
+    assert len(reread) == len(original)
+    assert isomorphic(reread, original)
+
+
+def test_export_quads_keep_named_graphs(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "graph.nq"
+    kg("export", "--format", "nquads", "-o", str(out), store=built)
+    ds = Dataset()
+    ds.parse(out, format="nquads")
+    names = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert "https://w3id.org/medseg-kg/graph/survey-list" in names
+
+
+def test_export_graphml_and_csv(built: Path, tmp_path: Path) -> None:
+    import networkx as nx
+    gml = tmp_path / "g.graphml"
+    kg("export", "--format", "graphml", "-o", str(gml), store=built)
+    g = nx.read_graphml(gml)
+    medsam = "https://w3id.org/medseg-kg/id/model/medsam"
+    assert g.nodes[medsam]["label"] == "MedSAM"
+    assert g.has_edge(medsam, "https://w3id.org/medseg-kg/id/model/sam")
+    out = tmp_path / "g.csv"
+    kg("export", "--format", "csv", "-o", str(out), store=built)
+    rows = list(csv.DictReader(out.open()))
+    assert {"graph", "subject", "predicate", "object"} <= set(rows[0])
+    assert sum(r["predicate"].endswith("#dice") for r in rows) == 1041
+
+
+def test_validate_fails_with_a_readable_report(built: Path, tmp_path: Path) -> None:
+    import shutil
+    broken = tmp_path / "store"
+    shutil.copytree(built, broken)
+    from kg.store import Store
+    s = Store.open(broken)
+    s.update('PREFIX mskg: <https://w3id.org/medseg-kg/ontology#> '
+             'INSERT DATA { GRAPH <urn:test> { <https://w3id.org/medseg-kg/id/result/bad> a mskg:Result ; mskg:dice 120.0 } }')
+    del s
+    proc = kg("validate", store=broken, check=False)
+    assert proc.returncode == 1
+    assert "id/result/bad" in proc.stderr and "violation" in proc.stderr.lower()

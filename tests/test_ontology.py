@@ -1,0 +1,353 @@
+"""The ontology and the SHACL shapes: they parse, define every term the code uses,
+carry the survey taxonomy, and accept good data while rejecting bad data with a
+report that names the offending node."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib.namespace as rns  # XSD through rns: a module-level XSD makes pytest's collection warn
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
+
+from ingest.ids import slugify
+from ingest.survey import load_survey_list
+from kg.vocab import ID, MSKG, TAXONOMY_SCHEME
+
+ROOT = Path(__file__).parents[1]
+ONTOLOGY_IRI = URIRef("https://w3id.org/medseg-kg/ontology")
+MSKG_TERMS = sorted(MSKG.__annotations__)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ROOT / "ontology.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(ROOT / "shapes.ttl", format="turtle")
+
+
+# --- parsing and header -----------------------------------------------------
+
+
+def test_ontology_has_a_header_with_title_licence_and_prefix(ontology: Graph) -> None:
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license, OWL.versionInfo):
+        assert ontology.value(ONTOLOGY_IRI, p) is not None, p
+    vann_prefix = URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")
+    assert ontology.value(ONTOLOGY_IRI, vann_prefix) == Literal("mskg")
+
+
+def test_shapes_are_valid_shacl(shapes: Graph) -> None:
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+
+
+# --- vocabulary contract ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", MSKG_TERMS)
+def test_every_vocab_term_is_defined(ontology: Graph, name: str) -> None:
+    term = MSKG[name]
+    assert ontology.value(term, RDF.type) is not None, f"{name}: no rdf:type in ontology.ttl"
+    assert ontology.value(term, RDFS.label) is not None, f"{name}: no rdfs:label in ontology.ttl"
+    assert ontology.value(term, RDFS.comment) is not None, f"{name}: no rdfs:comment in ontology.ttl"
+
+
+def test_ontology_defines_no_term_missing_from_vocab(ontology: Graph) -> None:
+    ns = str(MSKG._NS)
+    defined = {str(s)[len(ns):] for s in ontology.subjects() if str(s).startswith(ns)}
+    assert defined <= set(MSKG_TERMS), f"add to kg/vocab.py: {sorted(defined - set(MSKG_TERMS))}"
+
+
+def test_properties_have_domain_and_range(ontology: Graph) -> None:
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in ontology.subjects(RDF.type, kind):
+            assert ontology.value(prop, RDFS.domain) is not None, f"{prop}: no rdfs:domain"
+            assert ontology.value(prop, RDFS.range) is not None, f"{prop}: no rdfs:range"
+
+
+def test_datatype_properties_range_over_xsd(ontology: Graph) -> None:
+    expected = {
+        "dice": rns.XSD.decimal, "resultKind": rns.XSD.string, "confidence": rns.XSD.decimal,
+        "citationCount": rns.XSD.integer, "lastIssued": rns.XSD.date, "gpuCount": rns.XSD.integer,
+        "parametersMillions": rns.XSD.decimal, "totalVramGB": rns.XSD.decimal, "arxivId": rns.XSD.string,
+        "volumeCount": rns.XSD.integer,
+    }
+    for name, datatype in expected.items():
+        assert ontology.value(MSKG[name], RDFS.range) == datatype, name
+    for prop in ontology.subjects(RDF.type, OWL.DatatypeProperty):
+        assert str(ontology.value(prop, RDFS.range)).startswith(str(rns.XSD)), prop
+
+
+def test_reused_superclasses_and_subproperty(ontology: Graph) -> None:
+    assert (MSKG.Paper, RDFS.subClassOf, URIRef("http://purl.org/spar/fabio/ScholarlyWork")) in ontology
+    assert (MSKG.Dataset, RDFS.subClassOf, URIRef("http://www.w3.org/ns/dcat#Dataset")) in ontology
+    assert (MSKG.Model, RDFS.subClassOf, PROV.Entity) in ontology
+    assert (MSKG.Result, RDFS.subClassOf, PROV.Entity) in ontology
+    assert (MSKG.introducedIn, RDFS.subPropertyOf, MSKG.describedIn) in ontology
+    assert (MSKG.basedOn, RDF.type, OWL.TransitiveProperty) not in ontology
+
+
+def test_framework_individuals_are_concepts_of_the_framework_scheme(ontology: Graph) -> None:
+    for term, label in ((MSKG.Generalist, "Generalist"), (MSKG.TaskSpecific, "Task-specific")):
+        assert (term, RDF.type, MSKG.Framework) in ontology
+        assert (term, RDF.type, SKOS.Concept) in ontology
+        assert (term, SKOS.inScheme, ID["framework"]) in ontology
+        assert ontology.value(term, SKOS.prefLabel) == Literal(label)
+
+
+# --- survey taxonomy ----------------------------------------------------------
+
+
+def _taxonomy_concepts(g: Graph) -> set[URIRef]:
+    return set(g.subjects(SKOS.inScheme, TAXONOMY_SCHEME))
+
+
+def _leaves(g: Graph) -> set[URIRef]:
+    return {c for c in _taxonomy_concepts(g) if g.value(None, SKOS.broader, c) is None}
+
+
+def test_taxonomy_has_four_sections_and_thirteen_classes(ontology: Graph) -> None:
+    tops = set(ontology.subjects(SKOS.topConceptOf, TAXONOMY_SCHEME))
+    assert len(tops) == 4
+    assert len(_leaves(ontology)) == 13
+    assert ontology.value(TAXONOMY_SCHEME, SKOS.prefLabel) == Literal(
+        "Survey taxonomy of generalist models for medical image segmentation")
+
+
+def test_taxonomy_labels_are_plain_and_iris_are_slugs(ontology: Graph) -> None:
+    for concept in _taxonomy_concepts(ontology):
+        labels = list(ontology.objects(concept, SKOS.prefLabel))
+        assert len(labels) == 1, concept
+        assert labels[0].language is None, f"{concept}: prefLabel must have no language tag"
+        assert str(concept) == f"{TAXONOMY_SCHEME}/{slugify(str(labels[0]))}"
+        assert ontology.value(concept, SKOS.definition) is not None, f"{concept}: no definition"
+
+
+def test_hierarchy_is_stated_one_way_and_two_levels_deep(ontology: Graph) -> None:
+    # skos:narrower / skos:hasTopConcept would make pyshacl's copy of the
+    # ontology's named individuals into the data graph grow exponentially.
+    assert not list(ontology.triples((None, SKOS.narrower, None)))
+    assert not list(ontology.triples((None, SKOS.hasTopConcept, None)))
+    for concept, parent in ontology.subject_objects(SKOS.broader):
+        assert (parent, SKOS.topConceptOf, TAXONOMY_SCHEME) in ontology, concept
+        assert (concept, SKOS.topConceptOf, TAXONOMY_SCHEME) not in ontology, concept
+
+
+@pytest.mark.parametrize(
+    ("slug", "label", "section"),
+    [
+        ("adapters-for-sam", "Adapters for SAM", "sam-based-models"),
+        ("feft-of-sam", "FEFT of SAM", "sam-based-models"),
+        ("other-sam-implementations", "Other SAM implementations", "sam-based-models"),
+        ("zero-shot-of-sam-2", "Zero-shot of SAM 2", "sam-2-based-models"),
+    ],
+)
+def test_known_classes_sit_under_their_section(ontology: Graph, slug: str, label: str, section: str) -> None:
+    concept = ID[f"taxonomy/{slug}"]
+    assert ontology.value(concept, SKOS.prefLabel) == Literal(label)
+    assert (concept, SKOS.broader, ID[f"taxonomy/{section}"]) in ontology
+
+
+def test_sections_without_classes_are_classes_themselves(ontology: Graph) -> None:
+    leaves = _leaves(ontology)
+    for slug in ("other-models-trained-only-on-images", "other-models-trained-only-on-both-images-and-text"):
+        concept = ID[f"taxonomy/{slug}"]
+        assert (concept, SKOS.topConceptOf, TAXONOMY_SCHEME) in ontology
+        assert concept in leaves
+
+
+def test_feft_has_its_spelled_out_alt_label(ontology: Graph) -> None:
+    assert ontology.value(ID["taxonomy/feft-of-sam"], SKOS.altLabel) == Literal(
+        "Parameter-efficient fine-tuning of SAM")
+
+
+def test_sam_sections_imply_their_base_model(ontology: Graph) -> None:
+    assert ontology.value(ID["taxonomy/sam-based-models"], MSKG.impliesBaseModel) == ID["model/sam"]
+    assert ontology.value(ID["taxonomy/sam-2-based-models"], MSKG.impliesBaseModel) == ID["model/sam-2"]
+
+
+# --- SHACL ----------------------------------------------------------------------
+
+MODEL = ID["model/medsam"]
+SAM = ID["model/sam"]
+DATASET = ID["dataset/btcv"]
+PAPER = ID["paper/arxiv/2304.12306"]
+RESULT = ID["result/test-1"]
+
+
+def _base_graph() -> Graph:
+    """A consistent little graph: MedSAM (based on SAM), its paper, BTCV, one result."""
+    g = Graph()
+    g.add((MODEL, RDF.type, MSKG.Model))
+    g.add((MODEL, RDFS.label, Literal("MedSAM")))
+    g.add((MODEL, MSKG.basedOn, SAM))
+    g.add((MODEL, MSKG.introducedIn, PAPER))
+    g.add((MODEL, MSKG.category, ID["taxonomy/full-fine-tuning-of-sam"]))
+    g.add((MODEL, URIRef("https://schema.org/codeRepository"), URIRef("https://github.com/bowang-lab/MedSAM")))
+    g.add((MODEL, MSKG.parametersMillions, Literal(Decimal("93.7"))))
+    g.add((MODEL, MSKG.gpuCount, Literal(20)))
+    g.add((SAM, RDF.type, MSKG.Model))
+    g.add((SAM, RDFS.label, Literal("SAM")))
+    g.add((PAPER, RDF.type, MSKG.Paper))
+    g.add((PAPER, DCTERMS.title, Literal("Segment Anything in Medical Images")))
+    g.add((PAPER, DCTERMS.issued, Literal("2023-04-24", datatype=rns.XSD.date)))
+    g.add((PAPER, MSKG.arxivId, Literal("2304.12306")))
+    g.add((PAPER, URIRef("http://purl.org/ontology/bibo/doi"), Literal("10.1038/s41467-024-44824-z")))
+    g.add((PAPER, MSKG.reviewStatus, Literal("accepted")))
+    g.add((PAPER, MSKG.confidence, Literal(Decimal("0.95"))))
+    g.add((DATASET, RDF.type, MSKG.Dataset))
+    g.add((DATASET, RDFS.label, Literal("BTCV")))
+    g.add((DATASET, MSKG.volumeCount, Literal(50)))
+    g.add((DATASET, MSKG.labelledVolumeCount, Literal(30)))
+    g.add((RESULT, RDF.type, MSKG.Result))
+    g.add((RESULT, MSKG.model, MODEL))
+    g.add((RESULT, MSKG.dataset, DATASET))
+    g.add((RESULT, MSKG.dice, Literal(Decimal("86.71"))))
+    g.add((RESULT, MSKG.resultKind, Literal("primary")))
+    g.add((RESULT, PROV.wasDerivedFrom, PAPER))
+    return g
+
+
+def _validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph, str]:
+    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
+    return conforms, report, text
+
+
+def _violations(report: Graph) -> set[tuple[URIRef, URIRef | None]]:
+    """(focus node, result path) of every validation result."""
+    return {
+        (report.value(r, SH.focusNode), report.value(r, SH.resultPath))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
+
+
+def _assert_rejected(data: Graph, shapes: Graph, ontology: Graph, focus: URIRef, path: URIRef) -> None:
+    conforms, report, text = _validate(data, shapes, ontology)
+    assert not conforms
+    assert (focus, path) in _violations(report), text
+    assert str(focus) in text
+    assert all(report.value(r, SH.resultMessage) for r in report.subjects(RDF.type, SH.ValidationResult))
+
+
+def test_valid_graph_conforms(shapes: Graph, ontology: Graph) -> None:
+    conforms, _, text = _validate(_base_graph(), shapes, ontology)
+    assert conforms, text
+
+
+def test_the_ontology_itself_conforms(shapes: Graph, ontology: Graph) -> None:
+    conforms, _, text = pyshacl.validate(ontology, shacl_graph=shapes, inference="none")
+    assert conforms, text
+
+
+def test_result_with_dice_above_100_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.set((RESULT, MSKG.dice, Literal(Decimal("120"))))
+    _assert_rejected(g, shapes, ontology, RESULT, MSKG.dice)
+
+
+def test_result_without_dataset_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.remove((RESULT, MSKG.dataset, None))
+    _assert_rejected(g, shapes, ontology, RESULT, MSKG.dataset)
+
+
+def test_result_may_name_two_models(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.add((RESULT, MSKG.model, SAM))
+    conforms, _, text = _validate(g, shapes, ontology)
+    assert conforms, text
+
+
+def test_result_kind_outside_primary_and_best_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.set((RESULT, MSKG.resultKind, Literal("secondary")))
+    _assert_rejected(g, shapes, ontology, RESULT, MSKG.resultKind)
+
+
+def test_model_with_generalist_framework_conforms(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.add((MODEL, MSKG.framework, MSKG.Generalist))
+    conforms, _, text = _validate(g, shapes, ontology)
+    assert conforms, text
+
+
+def test_model_with_framework_as_string_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.add((MODEL, MSKG.framework, Literal("Generalist")))
+    _assert_rejected(g, shapes, ontology, MODEL, MSKG.framework)
+
+
+def test_model_category_outside_the_taxonomy_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.add((MODEL, MSKG.category, MSKG.Generalist))
+    _assert_rejected(g, shapes, ontology, MODEL, MSKG.category)
+
+
+def test_paper_without_title_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.remove((PAPER, DCTERMS.title, None))
+    _assert_rejected(g, shapes, ontology, PAPER, DCTERMS.title)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (MSKG.arxivId, Literal("arXiv:2304.12306v2")),
+        (URIRef("http://purl.org/ontology/bibo/doi"), Literal("https://doi.org/10.1038/s41467-024-44824-z")),
+        (DCTERMS.issued, Literal("April 2023")),
+        (MSKG.reviewStatus, Literal("maybe")),
+    ],
+)
+def test_paper_with_malformed_value_is_rejected(shapes: Graph, ontology: Graph, path: URIRef, value: Literal) -> None:
+    g = _base_graph()
+    g.set((PAPER, path, value))
+    _assert_rejected(g, shapes, ontology, PAPER, path)
+
+
+def test_paper_issued_as_year_conforms(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.set((PAPER, DCTERMS.issued, Literal("2023", datatype=rns.XSD.gYear)))
+    conforms, _, text = _validate(g, shapes, ontology)
+    assert conforms, text
+
+
+def test_creator_as_string_is_rejected_and_as_person_conforms(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    author = BNode()
+    g.add((PAPER, DCTERMS.creator, author))
+    g.add((author, RDF.type, FOAF.Person))
+    g.add((author, FOAF.name, Literal("Jun Ma")))
+    assert _validate(g, shapes, ontology)[0]
+    g.add((PAPER, DCTERMS.creator, Literal("Bo Wang")))
+    _assert_rejected(g, shapes, ontology, PAPER, DCTERMS.creator)
+
+
+def test_dataset_with_more_labelled_than_total_volumes_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = _base_graph()
+    g.set((DATASET, MSKG.labelledVolumeCount, Literal(80)))
+    _assert_rejected(g, shapes, ontology, DATASET, MSKG.labelledVolumeCount)
+
+
+def test_concept_with_two_pref_labels_is_rejected(shapes: Graph, ontology: Graph) -> None:
+    g = Graph()
+    concept = ID["taxonomy/adapters-for-sam"]
+    g.add((concept, SKOS.prefLabel, Literal("Adapters")))
+    _assert_rejected(g, shapes, ontology, concept, SKOS.prefLabel)
+
+
+def test_taxonomy_matches_the_bundled_survey_list(ontology: Graph) -> None:
+    survey = load_survey_list()
+    label = {c: str(ontology.value(c, SKOS.prefLabel)) for c in _taxonomy_concepts(ontology)}
+    tops = {label[c] for c in ontology.subjects(SKOS.topConceptOf, TAXONOMY_SCHEME)}
+    assert tops == set(survey.sections)
+    classes = {label[c] for c in _leaves(ontology)}
+    assert classes == {category for categories in survey.categories.values() for category in categories}
+    for concept, parent in ontology.subject_objects(SKOS.broader):
+        assert label[concept] in survey.categories[label[parent]]
