@@ -196,5 +196,64 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         out.print(f"last build: {s['last_build']['ended']} ({s['last_build']['activity']})")
 
 
+@main.command()
+@click.option("--offline", is_flag=True, help="Contact no live source: the bundled arXiv snapshot (from `kg build`) is the enrichment.")
+@click.option("--source", "sources", multiple=True, type=click.Choice(["arxiv", "s2"]), help="Only these sources (default both).")
+@click.option("--no-references", is_flag=True, help="Skip the references of tracked papers.")
+@click.option("--anchor", "anchors", multiple=True, metavar="NAME=ARXIV_ID",
+              help="Anchor papers whose citing papers are added (default: SAM, SAM 2, MedSAM). Repeat; 'none' for no anchors.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only citing papers published on or after this date.")
+@click.option("--record", "record_dir", type=click.Path(file_okay=False, path_type=Path), help="Save every raw response here.")
+@click.option("--replay", "replay_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Answer every request from responses saved with --record (no network).")
+@click.option("--no-cache", is_flag=True, help="Do not use the on-disk HTTP cache.")
+@click.option("--budget", default=900.0, show_default=True, help="Most seconds to spend waiting on retries in this run.")
+@click.pass_context
+def enrich(ctx: click.Context, offline: bool, sources: tuple[str, ...], no_references: bool, anchors: tuple[str, ...],
+           since: datetime | None, record_dir: Path | None, replay_dir: Path | None, no_cache: bool, budget: float) -> None:
+    """Enrich every tracked paper from arXiv and Semantic Scholar (metadata, references, citing papers)."""
+    from kg.enrich import DEFAULT_ANCHORS, enrich as run_enrich, make_policy
+
+    store = _store(ctx)
+    if offline:
+        graphs = store.graph_sizes()
+        snapshot = graphs.get("https://w3id.org/medseg-kg/graph/arxiv-snapshot", 0)
+        console.print(f"offline: no live source contacted; the bundled arXiv snapshot ({snapshot} triples, from `kg build`) "
+                      "is the enrichment. Stored live-source graphs are kept as they are.")
+        if not snapshot:
+            raise click.ClickException("the store has no arXiv snapshot graph; run `kg build` first")
+        return
+    anchor_map = dict(DEFAULT_ANCHORS)
+    if anchors:
+        anchor_map = {}
+        for item in anchors:
+            if item.lower() == "none":
+                continue
+            name, _, arxiv_id = item.partition("=")
+            if not arxiv_id:
+                raise click.BadParameter(f"'{item}' is not NAME=ARXIV_ID (e.g. SAM=2304.02643)", param_hint="--anchor")
+            anchor_map[name.strip()] = arxiv_id.strip()
+    policy = make_policy(cache=not no_cache, record_dir=record_dir, replay_dir=replay_dir, wait_budget_seconds=budget)
+    use = set(sources) or {"arxiv", "s2"}
+    with console.status("enriching from live sources"):
+        report = run_enrich(store, policy=policy, use_arxiv="arxiv" in use, use_s2="s2" in use,
+                            references=not no_references, anchors=anchor_map, since=since.date() if since else None)
+    for o in report.outcomes:
+        if o.reachable:
+            console.print(f"[green]{o.name}[/green]: {o.papers} papers refreshed, {o.new_papers} new papers, "
+                          f"{o.citations} citations")
+        else:
+            console.print(f"[red]{o.name} unreachable[/red]: {o.note}; kept what is stored")
+        for f in o.failures[:20]:
+            console.print(f"  failed: {f}")
+    for c in report.conflicts:
+        console.print(f"  [yellow]not written[/yellow]: {c}")
+    for p in policy.report.problems[:50]:
+        console.print(f"  note: {p}")
+    console.print(f"done in {report.seconds:.1f} s" + (f"; run {report.activity}" if report.activity else "; nothing written"))
+    if not report.did_anything:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -56,6 +56,10 @@ class MSKG(DefinedNamespace):
     bibKey: URIRef
     bibtex: URIRef
     authorList: URIRef  # authors in order, '; '-separated (dcterms:creator is unordered)
+    arxivVersion: URIRef  # latest arXiv version number seen
+    s2AuthorId: URIRef  # foaf:Person -> Semantic Scholar author id
+    orcid: URIRef  # foaf:Person -> ORCID iD
+    authorAffiliation: URIRef  # foaf:Person -> affiliation as stated on a paper
     citationCount: URIRef
     influentialCitationCount: URIRef
     countsRetrieved: URIRef
@@ -90,6 +94,10 @@ class MSKG(DefinedNamespace):
     datasetCount: URIRef
     resultCount: URIRef
     problemCount: URIRef
+    citationsAdded: URIRef
+    papersAdded: URIRef
+    papersEnriched: URIRef
+    failureCount: URIRef
 
 
 class CITO(DefinedNamespace):
