@@ -118,8 +118,8 @@ class _Clusters:
             return False
         self.parent[rb] = ra
         self.arxiv[ra] |= self.arxiv[rb]
-        if self.how[ra] == "single" or how in {"arxiv-id", "doi"}:
-            self.how[ra] = how if self.how[ra] == "single" else self.how[ra]
+        if self.how[ra] == "single":
+            self.how[ra] = how  # the first link that joined the cluster says how it formed
         return True
 
 
