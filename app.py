@@ -1,53 +1,48 @@
 """Streamlit entry point: explore the medseg-kg graph.
 
 The app reads the store read-only and never talks to the network itself (app -> kg -> ingest).
-Run it with `streamlit run app.py` after `kg build`.
+Pages live in ``kg/ui``; each is a ``render`` function registered here. Run it with
+``streamlit run app.py`` after ``kg build``.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from kg.queries import with_prefixes
-from kg.stats import graph_stats
-from kg.store import Store, StoreError, default_store_path
+from kg.store import StoreError
+from kg.ui import datasets, entity, graphs, models, overview, results, sparql, whats_new
+from kg.ui.common import open_store, store_path
 
-MODELS = """
-SELECT ?model (SAMPLE(?fw) AS ?framework) (SAMPLE(?cl) AS ?class) (SAMPLE(?bb) AS ?backbone)
-       (SAMPLE(?y) AS ?year) (SAMPLE(?code) AS ?codeRepository) WHERE {
-  ?m a mskg:Model ; rdfs:label ?model .
-  OPTIONAL { ?m mskg:framework/skos:prefLabel ?fw }
-  OPTIONAL { ?m mskg:category/skos:prefLabel ?cl }
-  OPTIONAL { ?m mskg:visualBackbone ?bb }
-  OPTIONAL { ?m mskg:introducedIn/dcterms:issued ?d BIND(YEAR(?d) AS ?y) }
-  OPTIONAL { ?m schema:codeRepository ?code }
+PAGES = {
+    "Explore": [
+        st.Page(overview.render, title="Overview", icon=":material/home:", url_path="overview", default=True),
+        st.Page(models.render, title="Models", icon=":material/model_training:", url_path="models"),
+        st.Page(results.render, title="Results", icon=":material/table_chart:", url_path="results"),
+        st.Page(datasets.render, title="Datasets", icon=":material/dataset:", url_path="datasets"),
+        st.Page(graphs.render, title="Graphs", icon=":material/hub:", url_path="graphs"),
+    ],
+    "Details": [
+        st.Page(entity.render_model, title="Model page", icon=":material/deployed_code:", url_path="model"),
+        st.Page(entity.render_paper, title="Paper page", icon=":material/article:", url_path="paper"),
+    ],
+    "Ask and review": [
+        st.Page(sparql.render, title="SPARQL", icon=":material/terminal:", url_path="sparql"),
+        st.Page(whats_new.render, title="What's new", icon=":material/new_releases:", url_path="whats-new"),
+    ],
 }
-GROUP BY ?model ORDER BY ?model
-"""
-
-
-@st.cache_resource
-def open_store() -> Store:
-    return Store.open(None, read_only=True)
 
 
 def main() -> None:
-    st.set_page_config(page_title="medseg-kg", layout="wide")
-    st.title("medseg-kg: generalist models for medical image segmentation")
+    st.set_page_config(page_title="medseg-kg", page_icon=":material/hub:", layout="wide")
+    page = st.navigation(PAGES)
     try:
-        store = open_store()
+        open_store(store_path())
     except StoreError as exc:
-        st.error(f"{exc}")
+        st.error(str(exc))
+        st.info("Build the graph first: `kg build` (or set MSKG_STORE to a built store).")
         st.stop()
-    stats = graph_stats(store)
-    cols = st.columns(5)
-    for col, key in zip(cols, ["models", "papers", "datasets", "results", "citations (cito:cites)"]):
-        col.metric(key.capitalize(), stats["classes"][key])
-    st.caption(f"Store: {default_store_path()}")
-    rows = store.select(with_prefixes(MODELS)).rows
-    st.subheader("Models")
-    st.dataframe(pd.DataFrame(rows), use_container_width=True, hide_index=True)
+    st.sidebar.caption(f"Store: {store_path()} (read-only)")
+    page.run()
 
 
 main()

@@ -1,0 +1,233 @@
+"""What every page shares: the store (opened once, read-only), the app's SPARQL files, cached
+results as DataFrames, URL state (``st.query_params``) and links between pages.
+
+The app's own questions live in ``kg/ui/queries/*.rq`` (the analysts' saved questions stay in
+``kg/queries``). A query about one resource names it ``<urn:mskg:this>``; :func:`run_about`
+substitutes a checked IRI, so the ``.rq`` files stay valid SPARQL.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from kg.queries import with_prefixes
+from kg.store import Store, StoreError, default_store_path
+from kg.vocab import ID
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+THIS = "<urn:mskg:this>"
+MODEL_BASE = str(ID) + "model/"
+PAPER_BASE = str(ID) + "paper/"
+DATASET_BASE = str(ID) + "dataset/"
+_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+PREFIX_SHORT = {
+    "https://w3id.org/medseg-kg/ontology#": "mskg:",
+    "http://purl.org/dc/terms/": "dcterms:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://purl.org/spar/cito/": "cito:",
+    "http://purl.org/spar/fabio/": "fabio:",
+    "http://purl.org/ontology/bibo/": "bibo:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+    "https://schema.org/": "schema:",
+    "https://w3id.org/medseg-kg/graph/": "graph:",
+    "https://w3id.org/medseg-kg/id/": "id:",
+}
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def app_query(name: str) -> str:
+    """The text of ``kg/ui/queries/<name>.rq`` with the project's prefixes."""
+    path = QUERY_DIR / f"{name}.rq"
+    return with_prefixes(path.read_text(encoding="utf-8"))
+
+
+def app_query_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
+
+
+def store_path() -> str:
+    return str(default_store_path())
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(path: str) -> Store:
+    """One read-only handle per store path and process."""
+    return Store.open(path, read_only=True)
+
+
+def _store_or_stop() -> Store:
+    try:
+        return open_store(store_path())
+    except StoreError as exc:
+        st.error(str(exc))
+        st.info("Build the graph first: `kg build` (or set MSKG_STORE to a built store).")
+        st.stop()
+        raise
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+def _select(sparql: str, path: str) -> pd.DataFrame:
+    rows = open_store(path).select(sparql)
+    return pd.DataFrame(rows.rows, columns=rows.variables)
+
+
+def run(name: str) -> pd.DataFrame:
+    """Run an app query (cached by query text and store path); a copy, so pages may modify it."""
+    _store_or_stop()
+    return _select(app_query(name), store_path()).copy()
+
+
+def check_iri(iri: str) -> str:
+    if not _SAFE_IRI.match(iri or ""):
+        raise ValueError(f"not a usable IRI: {iri!r}")
+    return iri
+
+
+def run_about(name: str, iri: str) -> pd.DataFrame:
+    """Run an app query about one resource (``<urn:mskg:this>`` replaced by ``iri``)."""
+    _store_or_stop()
+    text = app_query(name).replace(THIS, f"<{check_iri(iri)}>")
+    return _select(text, store_path()).copy()
+
+
+# -- display helpers -------------------------------------------------------------------------
+
+def short(iri: Any) -> str:
+    """A compact form of an IRI for tables (``mskg:basedOn``, ``id:model/sam``)."""
+    text = str(iri)
+    for base, prefix in PREFIX_SHORT.items():
+        if text.startswith(base):
+            return prefix + text[len(base):]
+    return text
+
+
+def join_values(values: Iterable[Any], sep: str = ", ") -> str:
+    seen: list[str] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            continue
+        s = str(v)
+        if s and s not in seen:
+            seen.append(s)
+    return sep.join(seen)
+
+
+def slug_of(iri: str, base: str) -> str:
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def model_iri(slug: str) -> str:
+    return slug if slug.startswith("http") else MODEL_BASE + slug
+
+
+def paper_iri(key: str) -> str:
+    return key if key.startswith("http") else PAPER_BASE + key
+
+
+def model_url(iri: str) -> str:
+    """A relative link to the model page (works from any page of the app)."""
+    return f"./model?model={quote(slug_of(iri, MODEL_BASE), safe='/')}"
+
+
+def paper_url(iri: str) -> str:
+    return f"./paper?paper={quote(slug_of(iri, PAPER_BASE), safe='/')}"
+
+
+def dataset_url(iri: str) -> str:
+    return f"./datasets?dataset={quote(slug_of(iri, DATASET_BASE), safe='/')}"
+
+
+def paper_web_url(arxiv: Any, doi: Any) -> str | None:
+    if isinstance(doi, str) and doi:
+        return f"https://doi.org/{doi}"
+    if isinstance(arxiv, str) and arxiv:
+        return f"https://arxiv.org/abs/{arxiv}"
+    return None
+
+
+def md_escape(text: Any) -> str:
+    """Text safe to put inside Streamlit Markdown: no HTML (Streamlit never renders it
+    unless asked), and Markdown's own syntax characters neutralised."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+# -- URL state -------------------------------------------------------------------------------
+
+def qp_list(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def qp_str(key: str, default: str = "") -> str:
+    values = st.query_params.get_all(key)
+    return values[0] if values else default
+
+
+def set_qp(key: str, value: Any) -> None:
+    """Mirror one widget's value in the URL (removed when empty or default)."""
+    if value is None or value == "" or value == [] or value is False:
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    if isinstance(value, (list, tuple)):
+        new = [str(v) for v in value]
+        if st.query_params.get_all(key) != new:
+            st.query_params[key] = new
+        return
+    text = "1" if value is True else str(value)
+    if st.query_params.get_all(key) != [text]:
+        st.query_params[key] = text
+
+
+def url_multiselect(label: str, options: list[str], key: str, *, container: Any = st, **kw: Any) -> list[str]:
+    default = [v for v in qp_list(key) if v in options]
+    value = container.multiselect(label, options, default=default, key=f"w_{key}", **kw)
+    set_qp(key, value)
+    return value
+
+
+def url_selectbox(label: str, options: list[str], key: str, *, container: Any = st, default: str | None = None,
+                  **kw: Any) -> str | None:
+    wanted = qp_str(key, default or "")
+    index = options.index(wanted) if wanted in options else (options.index(default) if default in options else 0)
+    value = container.selectbox(label, options, index=index if options else None, key=f"w_{key}", **kw)
+    set_qp(key, value if value != default else None)
+    return value
+
+
+def url_text(label: str, key: str, *, container: Any = st, **kw: Any) -> str:
+    value = container.text_input(label, value=qp_str(key), key=f"w_{key}", **kw)
+    set_qp(key, value.strip())
+    return value.strip()
+
+
+def url_checkbox(label: str, key: str, *, container: Any = st, **kw: Any) -> bool:
+    value = container.checkbox(label, value=qp_str(key) == "1", key=f"w_{key}", **kw)
+    set_qp(key, value)
+    return value
+
+
+def url_int(label: str, key: str, *, lo: int, hi: int, default: int, container: Any = st, **kw: Any) -> int:
+    try:
+        start = min(max(int(qp_str(key, str(default))), lo), hi)
+    except ValueError:
+        start = default
+    value = container.slider(label, lo, hi, start, key=f"w_{key}", **kw)
+    set_qp(key, value if value != default else None)
+    return value
+
+
+def empty_note(what: str) -> None:
+    st.info(f"No {what} match these filters. Widen them (or clear the URL's parameters).")

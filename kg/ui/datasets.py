@@ -1,0 +1,88 @@
+"""Datasets: modality, region, objects, size, links, and which models were evaluated on each."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kg.ui.common import (DATASET_BASE, empty_note, md_escape, model_url, qp_str, set_qp, slug_of, store_path,
+                          url_multiselect, url_text)
+from kg.ui.data import datasets_table, results_table
+
+
+def _count(value: object) -> str:
+    return f"{int(value):,}" if isinstance(value, (int, float)) and pd.notna(value) else "–"
+
+
+def render() -> None:
+    st.title("Datasets")
+    path = store_path()
+    table = datasets_table(path)
+    if table.empty:
+        st.info("The graph has no datasets yet.")
+        return
+    with st.sidebar:
+        st.header("Filter datasets")
+        q = url_text("Search (name, object, structure)", "dq")
+        modality = url_multiselect("Modality", sorted(table["modality"].unique(), key=str.casefold), "modality")
+        regions = url_multiselect("Body region", sorted({r for rs in table["regions"] for r in rs}, key=str.casefold),
+                                  "region")
+    shown = table
+    if modality:
+        shown = shown[shown["modality"].isin(modality)]
+    if regions:
+        shown = shown[shown["regions"].apply(lambda rs: any(r in regions for r in rs))]
+    if q:
+        hay = (shown["dataset"] + " " + shown["full name"] + " " + shown["objects"].apply(" ".join) + " "
+               + shown["anatomy"].apply(" ".join))
+        shown = shown[hay.str.casefold().str.contains(q.casefold(), regex=False)]
+    st.caption(f"{len(shown)} of {len(table)} datasets")
+    if shown.empty:
+        empty_note("datasets")
+        return
+    view = pd.DataFrame({
+        "dataset": shown["dataset"], "full name": shown["full name"], "modality": shown["modality"],
+        "regions": shown["regions"].apply(", ".join), "objects": shown["objects"].apply(", ".join),
+        "anatomy": shown["anatomy"].apply(", ".join), "volumes": shown["volumes"],
+        "labelled": shown["labelled volumes"], "part of": shown["part of"],
+        "link": shown["links"].apply(lambda ls: ls[0][0] if ls else None),
+        "# models": shown["# models"], "models evaluated": shown["models evaluated"].apply(", ".join),
+    })
+    st.dataframe(view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560), column_config={
+        "link": st.column_config.LinkColumn(display_text="web page"),
+        "volumes": st.column_config.NumberColumn(format="%d"),
+        "labelled": st.column_config.NumberColumn(format="%d"),
+    })
+
+    st.subheader("One dataset")
+    names = list(shown["dataset"])
+    slugs = {slug_of(i, DATASET_BASE): n for i, n in zip(shown["iri"], shown["dataset"])}
+    wanted = slugs.get(qp_str("dataset"), names[0])
+    name = st.selectbox("Dataset", names, index=names.index(wanted) if wanted in names else 0, key="w_dataset")
+    row = shown[shown["dataset"] == name].iloc[0]
+    set_qp("dataset", slug_of(row["iri"], DATASET_BASE))
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        st.markdown(f"**{md_escape(row['dataset'])}** — {md_escape(row['full name'] or '')}")
+        st.markdown(f"Modality: {md_escape(row['modality'])}  \nRegions: {md_escape(', '.join(row['regions']) or '–')}  \n"
+                    f"Objects: {md_escape(', '.join(row['objects']) or '–')}  \n"
+                    f"Volumes: {_count(row['volumes'])} (labelled: {_count(row['labelled volumes'])})")
+        for url, text in row["links"]:
+            if url.startswith(("http://", "https://")):
+                st.markdown(f"- [{md_escape(text)}]({url.replace(')', '%29')})")
+        if row["includes"]:
+            st.caption("Includes: " + ", ".join(row["includes"]))
+    with c2:
+        res = results_table(path)
+        res = res[res["dataset"] == name]
+        if res.empty:
+            st.info("No Dice result on this dataset in the graph.")
+        else:
+            best = (res.sort_values("dice", ascending=False).groupby(["m", "kind"], as_index=False).first()
+                    .sort_values("dice", ascending=False))
+            st.dataframe(pd.DataFrame({
+                "model": best["model"], "page": best["m"].map(model_url), "framework": best["framework"],
+                "kind": best["kind"], "Dice": best["dice"], "source": best["srcTitle"],
+            }), hide_index=True, width="stretch", column_config={
+                "page": st.column_config.LinkColumn(display_text="open"),
+                "Dice": st.column_config.NumberColumn(format="%.1f")})

@@ -1,0 +1,188 @@
+"""Graph views (pyvis): model lineage, models-datasets, the taxonomy, the citation
+neighbourhood of a paper; beside each picture, networkx answers the question it raises
+(lineage depth and descendants, clusters of models sharing datasets, central papers)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from kg.ui.common import (PAPER_BASE, model_url, paper_url, qp_str, run, set_qp, slug_of, store_path,
+                          url_checkbox, url_int)
+from kg.ui.data import models_table, papers_table
+from kg.ui.network import Picture, render as render_network
+from kg.views import descendants_of, lineage_depth
+
+VIEWS = ["lineage", "models-datasets", "taxonomy", "citations"]
+TITLES = {"lineage": "Model lineage (based on)", "models-datasets": "Models and the datasets they were evaluated on",
+          "taxonomy": "The survey taxonomy", "citations": "Citation neighbourhood of a paper"}
+
+
+def _show(picture: Picture) -> None:
+    for note in picture.notes:
+        st.warning(note)
+    st.caption(f"{picture.nodes} nodes, {picture.edges} edges. Drag to move, scroll to zoom, hover for details, "
+               "double-click a model or paper to open its page.")
+    st.iframe(picture.html, height=640)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def lineage_nx(path: str) -> nx.DiGraph:
+    g = nx.DiGraph()
+    table = models_table(path)
+    info = table.set_index("iri") if not table.empty else None
+    for m, model, b, base in run("lineage")[["m", "model", "b", "base"]].itertuples(index=False):
+        g.add_edge(m, b)
+        for node, label in ((m, model), (b, base)):
+            fw = info.loc[node, "framework"] if info is not None and node in info.index else ""
+            g.nodes[node].update(label=label, title=f"{label} ({fw})" if fw else label, url=model_url(node))
+    return g
+
+
+def lineage_view(path: str, cap: int, physics: bool) -> None:
+    g = lineage_nx(path)
+    if g.number_of_nodes() == 0:
+        st.info("No basedOn links in the graph.")
+        return
+    bases = sorted({g.nodes[n]["label"] for n in g if g.in_degree(n) > 0}, key=str.casefold)
+    by_label = {g.nodes[n]["label"]: n for n in g}
+    wanted = qp_str("base", "SAM" if "SAM" in bases else bases[0])
+    base_label = st.selectbox("Focus on a base model (its descendants and ancestors)", ["(all)"] + bases,
+                              index=(["(all)"] + bases).index(wanted) if wanted in bases else 0, key="w_base")
+    set_qp("base", None if base_label == "(all)" else base_label)
+    shown = g.copy()
+    for n in shown:
+        shown.nodes[n]["group"] = "base" if g.in_degree(n) > 0 else "model"
+        shown.nodes[n]["size"] = 10 + 2 * min(g.in_degree(n), 15)
+    keep: set[str] = set()
+    if base_label != "(all)":
+        base = by_label[base_label]
+        desc = descendants_of(g, base)
+        keep = desc | nx.descendants(g, base) | {base}
+        shown = shown.subgraph(keep).copy()
+        shown.nodes[base]["group"] = "focus"
+    left, right = st.columns([3, 1])
+    with left:
+        _show(render_network(shown, cap=cap, physics=physics, keep=keep))
+    with right:
+        if base_label != "(all)":
+            base = by_label[base_label]
+            desc = descendants_of(g, base)
+            st.metric(f"Models built on {base_label}", len(desc))
+            st.metric(f"Lineage depth of {base_label}", lineage_depth(g, base),
+                      help="longest basedOn chain from this model to a root model")
+            deepest = max(desc, key=lambda n: (lineage_depth(g, n), g.nodes[n]["label"]), default=None)
+            if deepest:
+                st.caption(f"Deepest descendant: {g.nodes[deepest]['label']} (depth {lineage_depth(g, deepest)})")
+        counts = pd.DataFrame([(g.nodes[n]["label"], len(descendants_of(g, n))) for n in g if g.in_degree(n) > 0],
+                              columns=["base model", "descendants"]).sort_values("descendants", ascending=False)
+        st.dataframe(counts, hide_index=True, width="stretch", height=300)
+
+
+def models_datasets_view(path: str, cap: int, physics: bool) -> None:
+    ev = run("evaluated-on")
+    if ev.empty:
+        st.info("No model was evaluated on a dataset in the graph.")
+        return
+    g = nx.Graph()
+    for m, model, d, dataset, n in ev[["m", "model", "d", "dataset", "results"]].itertuples(index=False):
+        g.add_node(m, label=model, title=model, group="model", url=model_url(m))
+        g.add_node(d, label=dataset, title=dataset, group="dataset", shape="square")
+        g.add_edge(m, d, title=f"{model} on {dataset}: {n} result(s)")
+    for n in g:
+        g.nodes[n]["size"] = 8 + min(g.degree(n), 30)
+    left, right = st.columns([3, 1])
+    with left:
+        _show(render_network(g, cap=cap, physics=physics, directed=False))
+    with right:
+        st.markdown("**Clusters of models sharing datasets**")
+        min_shared = st.slider("Linked when sharing at least … datasets", 1, 10, 3, key="w_min_shared")
+        models = {n for n, d in g.nodes(data=True) if d["group"] == "model"}
+        proj = nx.bipartite.weighted_projected_graph(g, models)
+        proj.remove_edges_from([(a, b) for a, b, w in proj.edges(data="weight") if w < min_shared])
+        proj.remove_nodes_from([n for n in list(proj) if proj.degree(n) == 0])
+        if proj.number_of_nodes() == 0:
+            st.info("No two models share that many datasets.")
+            return
+        clusters = nx.community.louvain_communities(proj, weight="weight", seed=7)
+        rows = [{"cluster": i + 1, "models": len(c),
+                 "members": ", ".join(sorted((g.nodes[n]["label"] for n in c), key=str.casefold))}
+                for i, c in enumerate(sorted(clusters, key=len, reverse=True))]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=360)
+
+
+def taxonomy_view(path: str, cap: int, physics: bool) -> None:
+    tax = run("taxonomy")
+    table = models_table(path)
+    g = nx.DiGraph()
+    for c, section, cls in tax[["c", "section", "class"]].itertuples(index=False):
+        g.add_node("section:" + section, label=section, title=f"section: {section}", group="section", size=28,
+                   shape="box")
+        if cls != section:
+            g.add_node(c, label=cls, title=f"class: {cls}", group="class", size=20)
+            g.add_edge("section:" + section, c)
+    by_class = {cls: c for c, cls in zip(tax["c"], tax["class"])}
+    for iri, model, classes in table[["iri", "model", "classes"]].itertuples(index=False):
+        for cls in classes:
+            target = by_class.get(cls)
+            if target is None:
+                continue
+            target = target if target in g else "section:" + cls
+            g.add_node(iri, label=model, title=model, group="model", size=10, url=model_url(iri))
+            g.add_edge(target, iri)
+    _show(render_network(g, cap=cap, physics=physics))
+
+
+def citations_view(path: str, cap: int, physics: bool) -> None:
+    cites = run("citations")
+    papers = papers_table(path).set_index("paper")
+    if cites.empty:
+        st.info("The graph holds no citation links yet (they come from Semantic Scholar updates and the survey).")
+        return
+    g = nx.DiGraph()
+    g.add_edges_from(cites[["a", "b"]].itertuples(index=False))
+    rank = nx.pagerank(g) if g.number_of_edges() else {}
+
+    def title(p: str) -> str:
+        return str(papers.loc[p, "title"]) if p in papers.index else p.rsplit("/", 1)[-1]
+
+    candidates = sorted(g.nodes, key=lambda p: -rank.get(p, 0))
+    labels = {p: f"{title(p)[:90]}" for p in candidates}
+    wanted = PAPER_BASE + qp_str("paper") if qp_str("paper") else candidates[0]
+    focus = st.selectbox("Paper", candidates, index=candidates.index(wanted) if wanted in candidates else 0,
+                         format_func=labels.get, key="w_cite_paper")
+    set_qp("paper", slug_of(focus, PAPER_BASE))
+    radius = url_int("Radius (citation steps)", "radius", lo=1, hi=3, default=1)
+    ego = nx.ego_graph(g, focus, radius=radius, undirected=True)
+    for n in ego:
+        ego.nodes[n].update(label=title(n)[:40], title=title(n), url=paper_url(n),
+                            group="focus" if n == focus else "paper", size=8 + 400 * rank.get(n, 0))
+    left, right = st.columns([3, 1])
+    with left:
+        _show(render_network(ego, cap=cap, physics=physics, keep={focus}))
+    with right:
+        st.markdown("**Most central papers** (PageRank of the citation graph)")
+        top = sorted(rank.items(), key=lambda kv: -kv[1])[:15]
+        st.dataframe(pd.DataFrame({"paper": [title(p) for p, _ in top], "PageRank": [r for _, r in top],
+                                   "page": [paper_url(p) for p, _ in top]}),
+                     hide_index=True, width="stretch", column_config={
+                         "PageRank": st.column_config.NumberColumn(format="%.4f"),
+                         "page": st.column_config.LinkColumn(display_text="open")})
+        st.caption(f"cites {g.out_degree(focus)} · cited by {g.in_degree(focus)} (in the graph)")
+
+
+def render() -> None:
+    st.title("Graph views")
+    path = store_path()
+    wanted = qp_str("view", "lineage")
+    view = st.radio("View", VIEWS, index=VIEWS.index(wanted) if wanted in VIEWS else 0, format_func=TITLES.get,
+                    horizontal=True, key="w_view")
+    set_qp("view", view if view != "lineage" else None)
+    with st.sidebar:
+        st.header("Picture settings")
+        cap = url_int("Node cap", "cap", lo=50, hi=2000, default=1000,
+                      help="above this many nodes the least connected are left out")
+        physics = url_checkbox("Keep physics running after layout (small graphs)", "physics")
+    {"lineage": lineage_view, "models-datasets": models_datasets_view, "taxonomy": taxonomy_view,
+     "citations": citations_view}[view](path, cap, physics)

@@ -1,0 +1,43 @@
+"""kg.curation: the append-only TOML file of review decisions (shared with the update run)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.curation import (CurationError, Decision, append_decision, curation_path, latest_decisions,
+                         read_decisions)
+
+PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2501.00001"
+
+
+def test_append_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "curation.toml"
+    append_decision(path, Decision(PAPER, "accepted", "Adapters for SAM", date(2026, 1, 5)))
+    append_decision(path, Decision(PAPER, "rejected", 'Odd "quoted" class\nwith newline', date(2026, 1, 6)))
+    text = path.read_text()
+    assert text.startswith("[[decision]]\npaper = \"https://") and "decided = 2026-01-05\n" in text
+    raw = tomllib.loads(text)["decision"]
+    assert raw[0] == {"paper": PAPER, "status": "accepted", "category": "Adapters for SAM", "decided": date(2026, 1, 5)}
+    decisions = read_decisions(path)
+    assert [d.status for d in decisions] == ["accepted", "rejected"]
+    assert decisions[1].category == 'Odd "quoted" class\nwith newline'
+    assert latest_decisions(path)[PAPER].status == "rejected"
+
+
+def test_bad_decisions_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(CurationError):
+        append_decision(tmp_path / "c.toml", Decision(PAPER, "maybe", "", date.today()))
+    with pytest.raises(CurationError):
+        append_decision(tmp_path / "c.toml", Decision("not an iri", "accepted", "", date.today()))
+    assert read_decisions(tmp_path / "absent.toml") == []
+
+
+def test_curation_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MSKG_CURATION_FILE", raising=False)
+    assert curation_path(tmp_path / "store") == tmp_path / "curation.toml"
+    monkeypatch.setenv("MSKG_CURATION_FILE", str(tmp_path / "x.toml"))
+    assert curation_path(tmp_path / "store") == tmp_path / "x.toml"

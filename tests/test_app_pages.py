@@ -1,0 +1,328 @@
+"""The Streamlit app through streamlit.testing.v1.AppTest, against a store built in a tmp dir.
+
+Each page is run by calling its render function (the way app.py's st.navigation runs it),
+plus app.py itself; widgets are changed and the results checked; the URL (st.query_params)
+round-trips. A second store adds hostile strings and a review candidate."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kg.build import build
+from kg.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {
+    "overview": "from kg.ui import overview\noverview.render()",
+    "models": "from kg.ui import models\nmodels.render()",
+    "results": "from kg.ui import results\nresults.render()",
+    "datasets": "from kg.ui import datasets\ndatasets.render()",
+    "graphs": "from kg.ui import graphs\ngraphs.render()",
+    "model": "from kg.ui import entity\nentity.render_model()",
+    "paper": "from kg.ui import entity\nentity.render_paper()",
+    "sparql": "from kg.ui import sparql\nsparql.render()",
+    "whats-new": "from kg.ui import whats_new\nwhats_new.render()",
+}
+HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> href \'q\''
+
+
+@pytest.fixture
+def app_store(build_report, store_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("MSKG_STORE", str(store_dir))
+    monkeypatch.setenv("MSKG_DIGEST_DIR", str(tmp_path / "digests"))
+    monkeypatch.setenv("MSKG_CURATION_FILE", str(tmp_path / "curation.toml"))
+    monkeypatch.delenv("MSKG_MAINTAINER", raising=False)
+    return store_dir
+
+
+def page(name: str, query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_string(PAGES[name], default_timeout=60)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(app_store: Path, name: str) -> None:
+    at = page(name)
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    no_exception(at)
+    assert at.title, f"{name} shows no title"
+    assert elapsed < 10, f"{name} took {elapsed:.1f} s"
+
+
+def test_app_entry_point_renders_the_overview(app_store: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    no_exception(at)
+    assert at.title[0].value.startswith("Generalist models")
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["Models"] == "83" and counts["Dice results"] == "1041"
+
+
+def test_overview_shows_freshness_from_provenance(app_store: Path) -> None:
+    at = page("overview").run()
+    freshness = next(df.value for df in at.dataframe if "source (named graph)" in df.value.columns)
+    assert "graph:survey-db" in set(freshness["source (named graph)"])
+    assert freshness["last run"].str.startswith("kg build").all()
+
+
+def test_model_filters_narrow_the_table(app_store: Path) -> None:
+    at = page("models").run()
+    all_models = at.dataframe[0].value
+    assert len(all_models) == 83
+    at.sidebar.multiselect(key="w_class").select("Adapters for SAM").run()
+    adapters = at.dataframe[0].value
+    assert 0 < len(adapters) < len(all_models)
+    assert adapters["class"].str.contains("Adapters for SAM").all()
+    at.sidebar.checkbox(key="w_code").check().run()
+    with_code = at.dataframe[0].value
+    assert 0 < len(with_code) <= len(adapters) and with_code["code"].notna().all()
+    assert at.query_params["class"] == "Adapters for SAM" and at.query_params["code"] == "1"
+    at.sidebar.text_input(key="w_q").input("no such model anywhere").run()
+    no_exception(at)
+    assert any("No models match" in i.value for i in at.info)
+
+
+def test_model_search_and_country(app_store: Path) -> None:
+    at = page("models", {"q": "MedSAM2"}).run()
+    assert "MedSAM2" in set(at.dataframe[0].value["model"])
+    at = page("models", {"country": "Canada"}).run()
+    table = at.dataframe[0].value
+    assert "MedSAM" in set(table["model"]) and table["countries"].str.contains("Canada").all()
+
+
+def test_query_params_round_trip(app_store: Path) -> None:
+    """A link with filters reproduces the view; changing a widget changes the link."""
+    at = page("models", {"framework": "Task-specific", "years": "2020-2022"}).run()
+    assert at.sidebar.multiselect(key="w_framework").value == ["Task-specific"]
+    assert at.sidebar.slider(key="w_years").value == (2020, 2022)
+    table = at.dataframe[0].value
+    assert set(table["framework"]) == {"Task-specific"} and table["year"].between(2020, 2022).all()
+    assert at.query_params["framework"] == "Task-specific" and at.query_params["years"] == "2020-2022"
+    # the selected model travels in the URL too
+    at = page("model", {"model": "medsam2"}).run()
+    no_exception(at)
+    assert any(h.value == "MedSAM2" for h in at.header)
+    at.selectbox(key="w_model").select("https://w3id.org/medseg-kg/id/model/medsam").run()
+    assert at.query_params["model"] == "medsam"
+    at = page("results", {"axis": "body region", "values": "Abdomen", "kind": "best"}).run()
+    assert at.sidebar.radio(key="w_axis").value == "body region"
+    assert at.sidebar.radio(key="w_kind").value == "best"
+    assert at.query_params["values"] == "Abdomen"
+
+
+def _bold_cells(styles: str) -> set[tuple[int, int]]:
+    cells = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
+        if "font-weight: bold" in body:
+            cells |= {(int(r), int(c)) for r, c in re.findall(r"_row(\d+)_col(\d+)", selectors)}
+    return cells
+
+
+def test_dice_table_bolds_each_column_maximum(app_store: Path) -> None:
+    at = page("results", {"values": ["AMOS", "BTCV"]}).run()
+    no_exception(at)
+    table = at.dataframe[0]
+    matrix = table.value
+    assert list(matrix.columns) == ["framework", "AMOS", "BTCV"]
+    assert set(matrix["framework"]) <= {"Generalist", "Task-specific", "unknown"}
+    bold = _bold_cells(table.proto.arrow_data.styler.styles)
+    expected = {(r, c) for c, col in enumerate(matrix.columns) if col != "framework"
+                for r, v in enumerate(matrix[col]) if v == matrix[col].max()}
+    assert bold == expected and len(bold) >= 2
+
+
+def test_results_primary_vs_best_and_sources(app_store: Path) -> None:
+    at = page("results", {"values": "BTCV"}).run()
+    primary = at.dataframe[0].value
+    at.sidebar.radio(key="w_kind").set_value("best").run()
+    best = at.dataframe[0].value
+    assert not primary.equals(best)
+    sources = at.dataframe[1].value  # the "Sources of the numbers" tab
+    assert sources["source paper"].notna().all() and (sources["dataset"] == "BTCV").all()
+    assert sources["BibTeX"].str.startswith("@").any()
+    assert at.code and at.code[0].value.startswith("@")
+
+
+def test_results_by_anatomical_axis(app_store: Path) -> None:
+    at = page("results", {"axis": "anatomical structure"}).run()
+    options = at.sidebar.multiselect(key="w_values").options
+    assert options
+    at.sidebar.multiselect(key="w_values").select(options[0]).run()
+    no_exception(at)
+    assert at.dataframe
+
+
+def test_datasets_page_lists_models_evaluated(app_store: Path) -> None:
+    at = page("datasets", {"dataset": "btcv"}).run()
+    table = at.dataframe[0].value
+    btcv = table[table["dataset"] == "BTCV"].iloc[0]
+    assert btcv["# models"] > 5 and "MedSAM" in btcv["models evaluated"]
+    assert at.selectbox(key="w_dataset").value == "BTCV"
+    at.sidebar.multiselect(key="w_modality").select(at.sidebar.multiselect(key="w_modality").options[0]).run()
+    assert len(at.dataframe[0].value) < len(table)
+
+
+def test_graph_views_render_and_answer(app_store: Path) -> None:
+    at = page("graphs").run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Models built on SAM"]) >= 20
+    for view in ("models-datasets", "taxonomy", "citations"):
+        at.radio(key="w_view").set_value(view).run()
+        no_exception(at)
+        assert at.query_params["view"] == view
+    html = _iframe_html(at)
+    assert "vis.Network" in html and not re.search(r"<script[^>]+src=[\"']?https?:", html)
+    pagerank = at.dataframe[0].value
+    assert "PageRank" in pagerank.columns and pagerank["PageRank"].is_monotonic_decreasing
+
+
+def _iframe_html(at: AppTest) -> str:
+    def walk(node):
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else []):
+            yield child
+            yield from walk(child)
+    frames = [e for e in walk(at._tree) if getattr(e, "type", "") == "iframe"]
+    assert frames, "no iframe on the page"
+    return frames[0].proto.srcdoc
+
+
+def test_entity_pages_show_provenance_and_bibtex(app_store: Path) -> None:
+    at = page("model", {"model": "medsam"}).run()
+    no_exception(at)
+    facts = at.dataframe[-1].value
+    assert {"property", "value", "source", "run", "when"} <= set(facts.columns)
+    assert "graph:survey-db" in set(facts["source"]) and facts["run"].str.startswith("kg build").all()
+    assert at.code[0].value.startswith("@") and "Segment Anything in Medical Images" in at.code[0].value
+    at = page("paper", {"paper": "arxiv/2304.12306"}).run()
+    no_exception(at)
+    assert any("Cited by" in m.value for m in at.markdown)
+    assert at.code[0].value.startswith("@article")
+
+
+def test_unknown_model_in_the_url_says_so(app_store: Path) -> None:
+    at = page("model", {"model": "no-such-model"}).run()
+    no_exception(at)
+    assert any("No model 'no-such-model'" in w.value for w in at.warning)
+
+
+def test_sparql_console_runs_refuses_and_reports_errors(app_store: Path) -> None:
+    at = page("sparql", {"q": "lineage-of-medsam2"}).run()
+    assert "MedSAM2" in at.text_area(key="w_sparql_text").value
+    at.button(key="w_run").click().run()
+    no_exception(at)
+    assert set(at.dataframe[0].value["ancestor"]) >= {"SAM", "SAM 2"}
+    at.text_area(key="w_sparql_text").input("DELETE WHERE { ?s ?p ?o }").run()
+    at.button(key="w_run").click().run()
+    assert any("read-only" in e.value for e in at.error)
+    at.text_area(key="w_sparql_text").input("SELECT * WHERE { ?s ?p }").run()
+    at.button(key="w_run").click().run()
+    no_exception(at)
+    assert at.error and "Traceback" not in at.error[0].value
+
+
+# -- a store with hostile strings and a candidate paper ----------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("hostile") / "store"
+    store = Store.open(path)
+    build(store)
+    text = json.dumps(HOSTILE)
+    store.update(f"""
+    PREFIX mskg: <https://w3id.org/medseg-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    INSERT DATA {{ GRAPH <https://w3id.org/medseg-kg/graph/test-update> {{
+      <https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001> a mskg:Paper ; dcterms:title {text} ;
+         mskg:reviewStatus "candidate" ; mskg:confidence "0.87"^^xsd:decimal ;
+         mskg:category <https://w3id.org/medseg-kg/id/taxonomy/adapters-for-sam> ;
+         rdfs:comment "matched: SAM adapter, CT, multi-organ" ;
+         dcterms:issued "2026-01-02"^^xsd:date .
+      <https://w3id.org/medseg-kg/id/model/hostile> a mskg:Model ; rdfs:label {text} ;
+         mskg:basedOn <https://w3id.org/medseg-kg/id/model/sam> ;
+         mskg:introducedIn <https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001> .
+    }} }}""")
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture
+def hostile_app(hostile_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("MSKG_STORE", str(hostile_store))
+    monkeypatch.setenv("MSKG_CURATION_FILE", str(tmp_path / "curation.toml"))
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    (digests / "2026-01-05.md").write_text("# Week 2\n\n3 new papers <script>alert(1)</script>\n")
+    (digests / "2025-12-29.md").write_text("# Week 1\n")
+    monkeypatch.setenv("MSKG_DIGEST_DIR", str(digests))
+    return tmp_path
+
+
+def test_hostile_labels_are_escaped_in_graph_views(hostile_app: Path) -> None:
+    at = page("graphs", {"base": "SAM"}).run()
+    no_exception(at)
+    html = _iframe_html(at)
+    data = json.loads(re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", html).group(1))
+    hostile = [n for n in data if n["id"].endswith("/model/hostile")]
+    assert hostile, "the hostile model is not in the lineage picture"
+    assert hostile[0]["label"].startswith("&lt;script&gt;") and "<" not in hostile[0]["title"]
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_whats_new_shows_digest_and_candidates_read_only(hostile_app: Path) -> None:
+    at = page("whats-new").run()
+    no_exception(at)
+    assert any("2026-01-05" in s.value for s in at.subheader)
+    cands = at.dataframe[0].value
+    assert cands["title"].iloc[0] == HOSTILE and cands["confidence"].iloc[0] == pytest.approx(0.87)
+    assert cands["class"].iloc[0] == "Adapters for SAM" and "SAM adapter" in cands["evidence"].iloc[0]
+    assert not at.button, "accept/reject must not appear outside maintainer mode"
+
+
+def test_maintainer_mode_writes_the_curation_file(hostile_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSKG_MAINTAINER", "1")
+    at = page("whats-new").run()
+    paper = "https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001"
+    at.button(key=f"w_accepted_{paper}").click().run()
+    no_exception(at)
+    data = tomllib.loads((hostile_app / "curation.toml").read_text())
+    assert data["decision"][-1]["paper"] == paper and data["decision"][-1]["status"] == "accepted"
+    assert data["decision"][-1]["category"] == "Adapters for SAM"
+    assert at.dataframe[0].value["decision"].iloc[0] == "accepted"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_hostile_strings_as_text(hostile_app: Path, name: str) -> None:
+    at = page(name, {"model": "hostile", "paper": "arxiv/2601.00001"}).run()
+    no_exception(at)
+    for md in at.markdown:
+        assert "<script>" not in md.value or not md.proto.allow_html
+
+
+def test_every_app_query_runs(build_report, store_dir: Path) -> None:
+    from kg.ui.common import QUERY_DIR, THIS, app_query, app_query_names
+
+    store = Store.open(store_dir, read_only=True)
+    assert len(app_query_names()) == len(list(QUERY_DIR.glob("*.rq"))) >= 15
+    for name in app_query_names():
+        text = app_query(name).replace(THIS, "<https://w3id.org/medseg-kg/id/model/medsam>")
+        assert "DISTINCT" in text or "COUNT" in text or "GROUP BY" in text, f"{name}: the union repeats triples"
+        store.select(text)  # raises on a syntax error

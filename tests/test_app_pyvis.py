@@ -1,0 +1,53 @@
+"""kg.ui.network: pyvis pictures that are escaped, self-contained and bounded."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import networkx as nx
+
+from kg.ui.network import external_script_sources, render
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> href "quoted"'
+
+
+def _data(page: str, name: str) -> list[dict]:
+    return json.loads(re.search(rf"{name} = new vis\.DataSet\((.*?)\);\n", page).group(1))
+
+
+def test_labels_and_titles_are_escaped() -> None:
+    g = nx.DiGraph()
+    g.add_node("a", label=HOSTILE, title=f"<a href='x'>{HOSTILE}</a>")
+    g.add_node("b", label="plain")
+    g.add_edge("a", "b", title=HOSTILE)
+    page = render(g).html
+    node = next(n for n in _data(page, "nodes") if n["id"] == "a")
+    assert node["label"].startswith("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img")
+    assert "<" not in node["title"] and "&lt;a href=&#x27;x&#x27;&gt;" in node["title"]
+    assert "<" not in _data(page, "edges")[0]["title"]
+    assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_resources_are_inline() -> None:
+    g = nx.path_graph(5)
+    page = render(g).html
+    assert external_script_sources(page) == []
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page)
+    assert "vis.Network" in page and "vis-network" in page.lower()
+
+
+def test_1500_nodes_render_within_caps() -> None:
+    g = nx.gnm_random_graph(1500, 3000, seed=1, directed=True)
+    started = time.perf_counter()
+    picture = render(g, cap=2000)
+    elapsed = time.perf_counter() - started
+    assert picture.nodes == 1500 and not picture.physics and elapsed < 3
+    options = json.loads(re.search(r"var options = (\{.*?\});\n", picture.html).group(1))
+    assert options["physics"]["stabilization"]["iterations"] <= 100
+    assert "setOptions({physics: false})" in picture.html
+
+    capped = render(g, cap=1000)
+    assert capped.nodes == 1000 and capped.dropped_nodes == 500
+    assert any("1000 of 1500" in note for note in capped.notes)
