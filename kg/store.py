@@ -8,22 +8,47 @@ mapping layer, SHACL validation and some exports; :meth:`Store.to_rdflib` hands 
 Pitfalls this module exists to contain: the union of named graphs is not de-duplicated
 (count with DISTINCT), results come back as typed literals (converted here to Python
 values), and only one process may open a store directory for writing.
+
+A location is a directory (the embedded default), ``None`` for an in-memory store (tests), or
+an ``http(s)://`` SPARQL 1.1 endpoint (:class:`RemoteStore`: a shared Oxigraph, Fuseki or
+other server, spoken to over the SPARQL 1.1 Protocol and the Graph Store Protocol with the
+same public methods and the same Python values).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 STORE_ENV = "MSKG_STORE"
+
+
+_URL = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
+
+
+def store_url(location: str | Path | None) -> str | None:
+    """The endpoint URL if ``location`` names a SPARQL endpoint, else None. Accepts the form a
+    ``pathlib.Path`` leaves of a URL (``http:/host:7878``: click's path options collapse ``//``)."""
+    if location is None:
+        return None
+    text = str(location).strip()
+    match = _URL.match(text)
+    return f"{match.group(1).lower()}://{text[match.end():]}" if match else None
+
+
+def default_store_location() -> str | Path:
+    """``$MSKG_STORE`` as given (a directory or an http(s):// endpoint), else the default directory."""
+    url = store_url(os.environ.get(STORE_ENV))
+    return url if url else default_store_path()
 
 
 def default_store_path() -> Path:
@@ -109,8 +134,29 @@ def _ox_to_rdflib(term: Any) -> Node:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def _replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "") -> tuple[str, int]:
+    """One SPARQL update request that drops and refills ``graphs`` (and runs ``extra_update``)."""
+    parts = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+    body = []
+    count = 0
+    for name, graph in graphs.items():
+        if len(graph):
+            body.append(f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}")
+            count += len(graph)
+    if body:
+        parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
+    if extra_update:
+        parts.append(extra_update)
+    return " ;\n".join(parts), count
+
+
 class Store:
-    """An Oxigraph store on disk (``path``) or in memory (``path=None``, for tests)."""
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``, for tests).
+
+    ``Store.open(location)`` also accepts an ``http(s)://`` SPARQL endpoint and then returns a
+    :class:`RemoteStore` with the same methods."""
+
+    url: str | None = None  # the endpoint of a RemoteStore; None for an embedded store
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -134,25 +180,26 @@ class Store:
 
     @classmethod
     def open(cls, location: str | Path | None = None, *, read_only: bool = False) -> "Store":
-        return cls(Path(location).expanduser() if location else default_store_path(), read_only=read_only)
+        """The store at ``location`` (a directory or an http(s):// SPARQL endpoint); ``None``
+        means ``$MSKG_STORE`` or the default directory."""
+        where = location if location else default_store_location()
+        url = store_url(where)
+        if url is not None:
+            return RemoteStore(url, read_only=read_only)
+        return cls(Path(where).expanduser(), read_only=read_only)
+
+    @property
+    def location(self) -> str:
+        """Where the graph lives, for messages: a directory, an endpoint URL or 'memory'."""
+        return self.url or (str(self.path) if self.path is not None else "memory")
 
     # -- writing ---------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
         """Replace each named graph's content in one transaction: readers see the old graphs
         or the new ones, never a mix, and a failure (or a kill) leaves the store as it was."""
-        parts = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-        body = []
-        count = 0
-        for name, graph in graphs.items():
-            if len(graph):
-                body.append(f"GRAPH <{name}> {{\n{graph.serialize(format='nt')}}}")
-                count += len(graph)
-        if body:
-            parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
-        if extra_update:
-            parts.append(extra_update)
-        self._ox.update(" ;\n".join(parts))
+        update, count = _replace_graphs_update(graphs, extra_update)
+        self._ox.update(update)
         return count
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
@@ -228,3 +275,235 @@ class Store:
 
     def is_empty(self) -> bool:
         return not any(True for _ in self._ox.named_graphs())
+
+
+# -- a remote SPARQL 1.1 endpoint ------------------------------------------------------------
+
+DEFAULT_TIMEOUT_S = float(os.environ.get("MSKG_STORE_TIMEOUT", "300"))
+"""Seconds to wait for a remote answer (a build's one update request included); the
+connection itself must open within 10 s."""
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+def endpoints(url: str) -> tuple[str, str, list[str]]:
+    """(query, update, Graph Store Protocol candidates) for a server's URL.
+
+    Give the base URL of an Oxigraph server (``http://host:7878``) or of a Fuseki dataset
+    (``http://host:3030/ds``), or its query endpoint (``.../query`` or ``.../sparql``); the
+    update endpoint is its sibling ``update``, the Graph Store Protocol endpoint ``store``
+    (Oxigraph) or ``data`` (Fuseki), whichever answers."""
+    base = url.rstrip("/")
+    head, _, last = base.rpartition("/")
+    if last in ("query", "sparql", "update") and "//" in head:
+        return (base if last != "update" else f"{head}/query"), f"{head}/update", [f"{head}/store", f"{head}/data"]
+    return f"{base}/query", f"{base}/update", [f"{base}/store", f"{base}/data"]
+
+
+class RemoteStore(Store):
+    """A graph on a SPARQL 1.1 server, behind the same interface as the embedded store.
+
+    Queries see the union of the named graphs as their default graph, as the embedded store's
+    do: on Oxigraph through its ``union-default-graph`` parameter, elsewhere through the
+    standard protocol's dataset description (every named graph as a ``default-graph-uri`` and a
+    ``named-graph-uri``). Writes go to named graphs only, so no client ever depends on what a
+    server calls its default graph. :meth:`replace_graphs` is one update request, which is
+    atomic on servers that apply a request in one transaction (Oxigraph, Fuseki/TDB2)."""
+
+    def __init__(self, url: str, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        import requests  # only remote stores need it
+
+        self.url = url.rstrip("/")
+        self.path = self.url  # type: ignore[assignment]  # what messages print as the location
+        self.read_only = read_only
+        self.timeout = (10.0, timeout)
+        self.query_url, self.update_url, self._gsp_candidates = endpoints(self.url)
+        self._gsp: str | None | bool = False  # False: not probed yet; None: not available
+        self._oxigraph: bool | None = None  # is the server Oxigraph? (decided on first contact)
+        self._requests = requests
+        self._http = requests.Session()
+        self._http.headers["User-Agent"] = "medseg-kg (kg.store.RemoteStore)"
+        self._ensure_contact()  # fail on open, with the fix, rather than in the middle of a command
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r}{', read_only=True' if self.read_only else ''})"
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, url, timeout=self.timeout, **kwargs)
+        except self._requests.ConnectionError as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: is the server running? "
+                             f"(start one with `kg serve` or `oxigraph serve`, or fix --store / {STORE_ENV})") from exc
+        except self._requests.Timeout as exc:
+            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout[1]:.0f} s "
+                             "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
+        if self._oxigraph is None:
+            self._oxigraph = response.headers.get("Server", "").lower().startswith("oxigraph")
+        return response
+
+    def _fail(self, response: Any, what: str) -> StoreError:
+        text = response.text.strip()[:500]
+        if response.status_code in (401, 403) and what == "update":
+            return StoreError(f"the SPARQL endpoint {response.url} refused the update (HTTP {response.status_code}: {text}); "
+                              "the server is read-only or needs credentials (start it with `kg serve --writable`, "
+                              "or put user:password@ in the URL)")
+        return StoreError(f"the SPARQL endpoint {response.url} answered HTTP {response.status_code} to a {what}: {text}")
+
+    def _ensure_contact(self) -> None:
+        if self._oxigraph is None:
+            self._query_request("ASK {}", union=False)
+
+    def _query_request(self, sparql: str, *, union: bool, accept: str = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9") -> Any:
+        data: list[tuple[str, str]] = [("query", sparql)]
+        if union:
+            self._ensure_contact()
+            if self._oxigraph:
+                data.append(("union-default-graph", ""))
+            else:  # the standard way: the dataset is every named graph, merged as the default graph
+                graphs = self.named_graphs()
+                data += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        response = self._send("POST", self.query_url, data=data, headers={"Accept": accept})
+        if response.status_code != 200:
+            raise self._fail(response, "query")
+        return response
+
+    def _parse_answer(self, response: Any) -> Any:
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind in (_RESULTS_JSON, "application/json"):
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+        if kind == "application/sparql-results+xml":
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.XML)
+        rdf = ox.RdfFormat.from_media_type(kind)
+        if rdf is None:
+            raise StoreError(f"the SPARQL endpoint {self.query_url} answered in an unknown format '{kind}'")
+        return ox.parse(response.content, rdf)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.url} was opened read-only")
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        response = self._send("POST", self.update_url, data=sparql.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        if response.status_code not in (200, 201, 204):
+            raise self._fail(response, "update")
+
+    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
+        """Replace each named graph's content in ONE update request (atomic where the server
+        applies a request in one transaction, as Oxigraph and Fuseki/TDB2 do)."""
+        update, count = _replace_graphs_update(graphs, extra_update)
+        self.update(update)
+        return count
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None:
+        if len(graph):
+            self.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{graph.serialize(format='nt')}}} }}")
+
+    def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, chunk: int = 50_000) -> None:
+        """Load a file through the Graph Store Protocol when the server has it, else in chunks
+        of ``chunk`` triples of INSERT DATA (not one transaction, as the embedded bulk load)."""
+        self._writable()
+        gsp = self._gsp_url()
+        if gsp is not None and (graph is not None or fmt.supports_datasets):
+            params = {"graph": graph} if graph is not None else None
+            with open(path, "rb") as body:
+                response = self._send("POST", gsp, params=params, data=body, headers={"Content-Type": fmt.media_type})
+            if response.status_code not in (200, 201, 204):
+                raise self._fail(response, "Graph Store Protocol load")
+            return
+        batch: list[str] = []
+        for q in ox.parse(path=str(path), format=fmt):
+            target = graph or (q.graph_name.value if isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode) else None)
+            if target is None:
+                raise StoreError("remote stores take named graphs only: pass graph= for a triple file")
+            batch.append(f"GRAPH <{target}> {{ {q.subject} {q.predicate} {q.object} }}")
+            if len(batch) >= chunk:
+                self.update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
+                batch = []
+        if batch:
+            self.update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
+
+    def flush(self) -> None:
+        """Nothing to do: the server persists each request."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def raw_query(self, sparql: str) -> Any:
+        """The parsed answer (pyoxigraph's QuerySolutions, QueryBoolean or triples), so that
+        :meth:`select` and :meth:`construct` convert exactly as for the embedded store."""
+        return self._parse_answer(self._query_request(sparql, union=True))
+
+    def named_graphs(self) -> list[str]:
+        response = self._query_request("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False, accept=_RESULTS_JSON)
+        return sorted(s["g"].value for s in self._parse_answer(response))
+
+    def graph_sizes(self) -> dict[str, int]:
+        response = self._query_request("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                       union=False, accept=_RESULTS_JSON)
+        return {s["g"].value: int(s["n"].value) for s in self._parse_answer(response)}
+
+    def _gsp_url(self) -> str | None:
+        """The Graph Store Protocol endpoint, if the server has one (probed once)."""
+        if self._gsp is False:
+            self._gsp = None
+            for candidate in self._gsp_candidates:
+                try:
+                    response = self._send("HEAD", candidate, params={"default": ""}, headers={"Accept": _NTRIPLES})
+                except StoreError:
+                    break
+                if response.status_code == 200:
+                    self._gsp = candidate
+                    break
+        return self._gsp or None
+
+    def _graph_triples(self, graph: str) -> Iterator[ox.Triple]:
+        gsp = self._gsp_url()
+        if gsp is not None:
+            response = self._send("GET", gsp, params={"graph": graph}, headers={"Accept": _NTRIPLES})
+            if response.status_code == 404:
+                return iter(())
+            if response.status_code == 200:
+                return iter(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        response = self._query_request(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                                       union=False, accept=_RESULTS_JSON)
+        return (ox.Triple(s["s"], s["p"], s["o"]) for s in self._parse_answer(response))
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        """The quads of ``graph``, or of every named graph (a remote default graph is not read:
+        what a server calls its default graph differs, and this project writes none)."""
+        for name in [graph] if graph is not None else self.named_graphs():
+            gname = ox.NamedNode(name)
+            for t in self._graph_triples(name):
+                yield ox.Quad(t.subject, t.predicate, t.object, gname)
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        if graph is not None:
+            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), format=fmt)
+        if not fmt.supports_datasets:
+            raise ValueError(f"{fmt.name} holds one graph; pass graph= or use N-Quads/TriG for the whole store")
+        return ox.serialize(self.quads(), format=fmt)
+
+    def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
+        g = Graph()
+        for name in graphs if graphs is not None else self.named_graphs():
+            for t in self._graph_triples(name):
+                g.add((_ox_to_rdflib(t.subject), _ox_to_rdflib(t.predicate), _ox_to_rdflib(t.object)))
+        return g
+
+    def to_dataset(self) -> Dataset:
+        ds = Dataset()
+        for name in self.named_graphs():
+            ctx = ds.graph(URIRef(name))
+            for t in self._graph_triples(name):
+                ctx.add((_ox_to_rdflib(t.subject), _ox_to_rdflib(t.predicate), _ox_to_rdflib(t.object)))
+        return ds
+
+    def is_empty(self) -> bool:
+        response = self._query_request("ASK { GRAPH ?g { ?s ?p ?o } }", union=False, accept=_RESULTS_JSON)
+        return not bool(self._parse_answer(response))

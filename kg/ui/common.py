@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.queries import with_prefixes
-from kg.store import Store, StoreError, default_store_path
+from kg.store import Store, StoreError, default_store_location
 from kg.vocab import ID
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -59,7 +59,8 @@ def app_query_names() -> list[str]:
 
 
 def store_path() -> str:
-    return str(default_store_path())
+    """The store directory or SPARQL endpoint URL ($MSKG_STORE as given)."""
+    return str(default_store_location())
 
 
 @st.cache_resource(show_spinner=False)

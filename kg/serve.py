@@ -1,0 +1,190 @@
+"""`kg serve`: the store as a standard SPARQL 1.1 Protocol endpoint, served by the Oxigraph
+server (the ``oxigraph`` binary of the PyPI package ``oxigraph``, pinned to the pyoxigraph
+version that wrote the store, so it reads the same on-disk format).
+
+Read-only by default. ``oxigraph serve-read-only`` takes no lock on the directory (several
+readers may share it), so on its own it would let a `kg build` write under a running server,
+which Oxigraph calls undefined behaviour. This command therefore holds the store's write lock
+itself, for as long as the server runs: every writer (`kg build`, `kg update`, `oxigraph load`)
+is refused with "the store is in use", while read-only commands (`kg query`, `kg stats`,
+`kg export`, `kg validate`, the app) keep working on the same directory. With ``--writable``
+the server (``oxigraph serve``) holds the lock and takes updates; the other commands can still
+open the store read-only, but see it as it was when they opened it.
+
+The default graph the endpoint answers from is the union of the named graphs
+(``--union-default-graph``), so the saved questions mean the same over HTTP as in `kg query`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from kg.store import Store, StoreError, default_store_location, store_url
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server binary: next to this Python (the venv's bin), else on PATH."""
+    sibling = Path(sys.executable).parent / "oxigraph"
+    if sibling.is_file() and os.access(sibling, os.X_OK):
+        return str(sibling)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    import pyoxigraph
+
+    raise StoreError("the Oxigraph server binary `oxigraph` is not installed; "
+                     f"install it with: pip install 'oxigraph=={pyoxigraph.__version__}'")
+
+
+def oxigraph_version(binary: str | None = None) -> str:
+    out = subprocess.run([binary or oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=30)
+    return out.stdout.strip().rsplit(" ", 1)[-1]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to stop the server if its parent dies (even by SIGKILL)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Poll the query endpoint until it answers (or the process dies, or ``timeout`` passes)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise StoreError(f"the Oxigraph server exited with status {process.returncode}: {err.strip()}")
+        try:
+            if requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.05)
+    process.terminate()
+    raise StoreError(f"the Oxigraph server did not answer at {url} within {timeout:.0f} s")
+
+
+def server_command(location: Path | None, host: str, port: int, *, writable: bool,
+                   timeout_s: int | None = None, union: bool = True) -> list[str]:
+    if location is None and not writable:
+        raise ValueError("a read-only server needs a store directory")
+    cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only"]
+    if location is not None:
+        cmd += ["--location", str(location)]
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    cmd += ["--bind", bind]
+    if union:
+        cmd.append("--union-default-graph")
+    if timeout_s:
+        cmd += ["--timeout-s", str(timeout_s)]
+    return cmd
+
+
+@dataclass
+class RunningServer:
+    url: str  # the base URL; the endpoints are url + /query, /update, /store
+    process: subprocess.Popen
+
+
+@contextmanager
+def oxigraph_server(location: Path | None, *, host: str = "127.0.0.1", port: int = 0, writable: bool = False,
+                    timeout_s: int | None = None, union: bool = True) -> Iterator[RunningServer]:
+    """Run an Oxigraph server on ``location`` (None: in memory, writable only) and yield it
+    once it answers; stop it on exit. Used by `kg serve` and the tests."""
+    port = port or free_port(host)
+    process = subprocess.Popen(server_command(location, host, port, writable=writable, timeout_s=timeout_s, union=union),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    try:
+        wait_until_ready(url, process)
+        yield RunningServer(url, process)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; anything but loopback exposes the endpoint (no authentication) to the network.")
+@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates and Graph Store Protocol writes.")
+@click.option("--timeout-s", type=int, default=None, help="Stop any query running longer than this many seconds.")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, writable: bool, timeout_s: int | None) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable) until Ctrl-C.
+
+    Queries see the union of the named graphs as the default graph, like `kg query`.
+    While it runs, commands that write the store say it is in use; read-only ones work."""
+    location = (ctx.obj or {}).get("store") or default_store_location()
+    if store_url(location):
+        raise click.ClickException(f"{store_url(location)} is already a SPARQL endpoint; `kg serve` serves a store directory")
+    path = Path(location).expanduser()
+    if not path.exists() and not writable:
+        raise click.ClickException(f"no graph at {path}; run `kg build` first (or pass --store / set MSKG_STORE)")
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph"
+                   + (" and change it" if writable else ""), err=True)
+    try:
+        # Read-only: hold the write lock ourselves, so that no writer changes the store under the server.
+        # Writable: make sure nobody else holds it, then let the server take it.
+        guard: Store | None = Store(path)
+        if writable:
+            guard = None
+        port = port or free_port(host)
+        # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
+        # starts background jobs with it ignored, and Python would keep ignoring it).
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _raise_keyboard_interrupt)
+        with oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
+            url = server.url
+            mode = "read-write" if writable else "read-only"
+            click.echo(f"SPARQL endpoint ({mode}) over {path}: {url}/query")
+            click.echo(f"  update: {url}/update" + ("" if writable else " (refused: read-only)"))
+            click.echo(f"  Graph Store Protocol: {url}/store")
+            click.echo(f"  web UI: {url}/    stop with Ctrl-C", nl=True)
+            sys.stdout.flush()
+            try:
+                status = server.process.wait()
+            except KeyboardInterrupt:
+                click.echo("stopping the server", err=True)
+            else:
+                raise click.ClickException(f"the Oxigraph server stopped unexpectedly (exit status {status})")
+        del guard
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
