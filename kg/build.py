@@ -20,6 +20,7 @@ from ingest.snapshot import load_arxiv_snapshot
 from ingest.survey import BUNDLED_DATABASE, BUNDLED_SURVEY_LIST, load_survey_database, load_survey_list
 from kg.mapping import ONTOLOGY, PROVENANCE, Mapped, map_survey
 from kg.resolve import resolve
+from kg.review import curation_update_for
 from kg.store import Store
 from kg.vocab import ID, MSKG, PROV, RDF, RDFS, XSD
 
@@ -96,7 +97,9 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
     activity = f"activity/build/{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
     sources = [str(p) for p in (survey_list or BUNDLED_SURVEY_LIST, database or BUNDLED_DATABASE)]
     ended = datetime.now(timezone.utc)
-    triples = store.replace_graphs(mapped.graphs, _activity_update(activity, started, ended, mapped, problems, sources))
+    extra = _activity_update(activity, started, ended, mapped, problems, sources)
+    curation = curation_update_for(store)  # human decisions are re-applied by every build, in the same transaction
+    triples = store.replace_graphs(mapped.graphs, f"{extra} ;\n{curation}" if curation else extra)
     store.flush()
     return BuildReport(
         counts=mapped.counts, triples=triples, problems=problems, notes=notes, backbone_notes=backbone_notes,

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_options import http_options
 from kg.store import Store, StoreError, default_store_path
 
 console = Console(stderr=True)
@@ -203,11 +204,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--anchor", "anchors", multiple=True, metavar="NAME=ARXIV_ID",
               help="Anchor papers whose citing papers are added (default: SAM, SAM 2, MedSAM). Repeat; 'none' for no anchors.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only citing papers published on or after this date.")
-@click.option("--record", "record_dir", type=click.Path(file_okay=False, path_type=Path), help="Save every raw response here.")
-@click.option("--replay", "replay_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Answer every request from responses saved with --record (no network).")
-@click.option("--no-cache", is_flag=True, help="Do not use the on-disk HTTP cache.")
-@click.option("--budget", default=900.0, show_default=True, help="Most seconds to spend waiting on retries in this run.")
+@http_options
 @click.pass_context
 def enrich(ctx: click.Context, offline: bool, sources: tuple[str, ...], no_references: bool, anchors: tuple[str, ...],
            since: datetime | None, record_dir: Path | None, replay_dir: Path | None, no_cache: bool, budget: float) -> None:
@@ -253,6 +250,21 @@ def enrich(ctx: click.Context, offline: bool, sources: tuple[str, ...], no_refer
     console.print(f"done in {report.seconds:.1f} s" + (f"; run {report.activity}" if report.activity else "; nothing written"))
     if not report.did_anything:
         sys.exit(1)
+
+
+from kg.review import classify as _classify_command, review as _review_command  # noqa: E402
+from kg.update import update as _update_command  # noqa: E402
+
+main.add_command(_update_command)
+main.add_command(_review_command)
+main.add_command(_classify_command)
+
+
+from kg.bench import bench_command  # noqa: E402
+from kg.serve import serve_command  # noqa: E402
+
+main.add_command(serve_command)
+main.add_command(bench_command)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import Graph, Literal, URIRef
 
+from ingest.arxiv import ArxivSource, arxiv_api_url
 from ingest.http import HttpPolicy, SourceError, build_policy
 from ingest.ids import normalise_title, slugify
 from ingest.records import PaperRecord
+from ingest.semantic_scholar import SemanticScholarSource, s2_api_url
 from kg.mapping import (
     ARXIV, ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, KnownFacts, map_citation,
     map_live_record, paper_iri,
@@ -37,6 +40,7 @@ from kg.vocab import CITO, ID, MSKG, PROV, RDF, RDFS, XSD
 
 DEFAULT_ANCHORS: dict[str, str] = {"SAM": "2304.02643", "SAM 2": "2408.00714", "MedSAM": "2304.12306"}
 TRACKED_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)
+MIN_INTERVAL_ENV = "MSKG_HTTP_MIN_INTERVAL"  # seconds between requests to each source host (default: each source's own)
 
 
 def default_cache_dir() -> Path:
@@ -184,9 +188,6 @@ def enrich(store: Store, *, policy: HttpPolicy, use_arxiv: bool = True, use_s2: 
            arxiv_source=None, s2_source=None) -> EnrichReport:  # type: ignore[no-untyped-def]
     """Enrich the tracked papers. Sources are built on ``policy`` unless given (tests give
     sources pointed at a local server through the same environment variables)."""
-    from ingest.arxiv import ArxivSource
-    from ingest.semantic_scholar import SemanticScholarSource
-
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     index = PaperIndex.from_store(store, exclude_graphs=(ARXIV, SEMANTIC_SCHOLAR))
@@ -329,6 +330,11 @@ def make_policy(*, cache: bool = True, record_dir: Path | None = None, replay_di
     """The run's one HTTP policy: shared cache, rate limits, wait budget and report.
     The Semantic Scholar key is registered as a secret so it never reaches logs or reports."""
     secrets = [k for k in (os.environ.get("S2_API_KEY"),) if k]
+    interval = os.environ.get(MIN_INTERVAL_ENV)
+    if interval and "rate_limits" not in overrides:
+        # Tests and local mirrors: one politeness interval for every configured source host.
+        urls = [arxiv_api_url(), s2_api_url(), os.environ.get("MSKG_SURVEY_LIST_URL") or ""]
+        overrides["rate_limits"] = {urlsplit(u).netloc.lower(): float(interval) for u in urls if u}
     return build_policy(default_cache_dir() if cache and not replay_dir else None,
                         record_dir=record_dir, replay_dir=replay_dir, secrets=secrets, **overrides)
 

@@ -98,6 +98,18 @@ class MSKG(DefinedNamespace):
     papersAdded: URIRef
     papersEnriched: URIRef
     failureCount: URIRef
+    # the weekly update: candidates, their evidence and links, review, discovery runs
+    predictedCategory: URIRef  # Paper -> skos:Concept the classifier chose (mskg:category follows review)
+    evidence: URIRef  # Paper -> JSON: matched phrases, nearest known papers, links, how it was found
+    mentionsDataset: URIRef  # Paper -> Dataset named in its title or abstract
+    mentionsModel: URIRef  # Paper -> Model named in its title or abstract (a base model, usually)
+    mentionsModality: URIRef  # Paper -> imaging modality named in its title or abstract
+    reviewedOn: URIRef  # Paper -> date of the curation decision in force
+    candidatesAdded: URIRef
+    papersDiscovered: URIRef
+    papersSkipped: URIRef
+    windowStart: URIRef
+    windowEnd: URIRef
 
 
 class CITO(DefinedNamespace):

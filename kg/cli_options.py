@@ -1,0 +1,25 @@
+"""Command-line options shared by the commands that reach live sources (enrich, update)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def http_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--record, --replay, --no-cache and --budget: one HTTP policy's knobs, spelt the same everywhere."""
+    options = [
+        click.option("--record", "record_dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Save every raw response here."),
+        click.option("--replay", "replay_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Answer every request from responses saved with --record (no network)."),
+        click.option("--no-cache", is_flag=True, help="Do not use the on-disk HTTP cache."),
+        click.option("--budget", default=900.0, show_default=True,
+                     help="Most seconds to spend waiting on retries in this run."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
