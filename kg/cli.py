@@ -39,10 +39,10 @@ def _plain(value: Any) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=f"Store directory (default: $MSKG_STORE or {default_store_path()}).")
+@click.option("--store", "store", type=str, default=None, metavar="DIR|URL",
+              help=f"Store directory or http(s):// SPARQL endpoint (default: $MSKG_STORE or {default_store_path()}).")
 @click.pass_context
-def main(ctx: click.Context, store: Path | None) -> None:
+def main(ctx: click.Context, store: str | None) -> None:
     """medseg-kg: a knowledge graph of generalist models for medical image segmentation."""
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
