@@ -18,16 +18,15 @@ from rdflib import Graph, Literal
 from ingest.records import Problem
 from ingest.snapshot import load_arxiv_snapshot
 from ingest.survey import BUNDLED_DATABASE, BUNDLED_SURVEY_LIST, load_survey_database, load_survey_list
-from kg.mapping import ONTOLOGY, PROVENANCE, Mapped, map_survey
+from kg.mapping import ONTOLOGY, PROVENANCE, Mapped, map_run, map_survey
 from kg.resolve import resolve
 from kg.review import curation_update_for
 from kg.store import Store
-from kg.vocab import ID, MSKG, PROV, RDF, RDFS, XSD
+from kg.vocab import ID, MSKG, PROV, RDF, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology.ttl"
 SHAPES_FILE = ROOT / "shapes.ttl"
-AGENT = ID["agent/medseg-kg"]
 
 
 @dataclass
@@ -65,13 +64,7 @@ def _activity_update(activity: str, started: datetime, ended: datetime, mapped: 
                      problems: list[Problem], sources: list[str]) -> str:
     g = Graph()
     act = ID[activity]
-    g.add((act, RDF.type, PROV.Activity))
-    g.add((act, RDFS.label, Literal(f"kg build {started.isoformat(timespec='seconds')}")))
-    g.add((act, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.wasAssociatedWith, AGENT))
-    g.add((AGENT, RDF.type, PROV.SoftwareAgent))
-    g.add((AGENT, RDFS.label, Literal("medseg-kg")))
+    map_run(g, act, "build", started, ended)
     for prop, key in ((MSKG.modelCount, "models"), (MSKG.datasetCount, "datasets"),
                       (MSKG.resultCount, "results"), (MSKG.paperCount, "papers")):
         g.add((act, prop, Literal(mapped.counts.get(key, 0), datatype=XSD.integer)))

@@ -31,7 +31,7 @@ from ingest.records import PaperRecord
 from ingest.semantic_scholar import SemanticScholarSource, s2_api_url
 from kg.mapping import (
     ARXIV, ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, KnownFacts, map_citation,
-    map_live_record, paper_iri,
+    map_live_record, map_run, paper_iri,
 )
 from kg.queries import with_prefixes
 from kg.resolve import MIN_TITLE_LEN, paper_key
@@ -305,11 +305,7 @@ def _activity_update(activity: str, started: datetime, ended: datetime, outcomes
                      graphs: list[URIRef]) -> str:
     g = Graph()
     act = ID[activity]
-    g.add((act, RDF.type, PROV.Activity))
-    g.add((act, RDFS.label, Literal(f"kg enrich {started.isoformat(timespec='seconds')}")))
-    g.add((act, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.wasAssociatedWith, ID["agent/medseg-kg"]))
+    map_run(g, act, "enrich", started, ended)
     g.add((act, MSKG.papersEnriched, Literal(sum(o.papers for o in outcomes), datatype=XSD.integer)))
     g.add((act, MSKG.papersAdded, Literal(sum(o.new_papers for o in outcomes), datatype=XSD.integer)))
     g.add((act, MSKG.citationsAdded, Literal(sum(o.citations for o in outcomes), datatype=XSD.integer)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable
 
@@ -449,6 +449,20 @@ def map_live_record(g: Graph, paper: URIRef, r: PaperRecord, known: KnownFacts) 
         for aff in a.affiliations:
             g.add((person, MSKG.authorAffiliation, Literal(aff)))
     return conflicts
+
+
+AGENT = ID["agent/medseg-kg"]
+
+
+def map_run(g: Graph, act: URIRef, command: str, started: datetime, ended: datetime) -> None:
+    """The triples every run shares: a prov:Activity by the medseg-kg agent, with its times."""
+    g.add((act, RDF.type, PROV.Activity))
+    g.add((act, RDFS.label, Literal(f"kg {command} {started.isoformat(timespec='seconds')}")))
+    g.add((act, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    g.add((act, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    g.add((act, PROV.wasAssociatedWith, AGENT))
+    g.add((AGENT, RDF.type, PROV.SoftwareAgent))
+    g.add((AGENT, RDFS.label, Literal("medseg-kg")))
 
 
 def map_citation(g: Graph, citing: URIRef, cited: URIRef) -> None:

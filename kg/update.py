@@ -46,7 +46,7 @@ from kg.cli_options import http_options
 from kg.curation import Decision, latest_decisions
 from kg.mapping import (
     ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, concept_iri, dataset_iri, map_citation,
-    map_live_record, model_iri,
+    map_live_record, map_run, model_iri,
 )
 from kg.queries import with_prefixes
 from kg.review import CANDIDATES, curation_update, taxonomy_categories
@@ -636,11 +636,7 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
 
 def _activity_update(act: URIRef, r: UpdateReport, graphs: list[URIRef], policy: HttpPolicy) -> str:
     g = Graph()
-    g.add((act, RDF.type, PROV.Activity))
-    g.add((act, RDFS.label, Literal(f"kg update {r.started.isoformat(timespec='seconds')}")))
-    g.add((act, PROV.startedAtTime, Literal(r.started.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.endedAtTime, Literal(r.ended.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.wasAssociatedWith, ID["agent/medseg-kg"]))
+    map_run(g, act, "update", r.started, r.ended)
     g.add((act, MSKG.windowStart, Literal(r.window_start.isoformat(), datatype=XSD.date)))
     if r.complete:
         g.add((act, MSKG.windowEnd, Literal(r.window_end.isoformat(), datatype=XSD.date)))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fakeapi import FakeApi, Reply, atom, fake_api, json_reply, recorded_json, recorded_text  # noqa: F401
+from fakeapi import FakeApi, atom, fake_api, json_reply, recorded_json, recorded_text  # noqa: F401
 from ingest.arxiv import ArxivSource
 from ingest.http import build_policy
 from ingest.semantic_scholar import SemanticScholarSource
