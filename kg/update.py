@@ -679,7 +679,7 @@ def update(ctx: click.Context, since: datetime | None, config_path: Path | None,
 
     from kg.enrich import make_policy
     from kg.review import curation_file_for
-    from kg.store import StoreError, default_store_location
+    from kg.store import StoreError, default_store_location, store_url
 
     console = Console(stderr=True)
     location = (ctx.find_root().obj or {}).get("store") or default_store_location()
@@ -687,6 +687,9 @@ def update(ctx: click.Context, since: datetime | None, config_path: Path | None,
         config = DiscoveryConfig.load(config_path)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    if store_url(location) is None and not Path(location).expanduser().exists():
+        # Opening for writing would create an empty store; an update needs the built survey graph.
+        raise click.ClickException(f"no graph at {location}; run `kg build` first (or pass --store / set MSKG_STORE)")
     try:
         with update_lock(lock_path_for(location)):
             try:
