@@ -368,8 +368,6 @@ def test_cli_update_then_review_round_trip_survives_a_rebuild(tmp_path: Path, fa
 
 
 def test_update_without_a_built_store_says_so_and_creates_nothing(tmp_path: Path) -> None:
-    import subprocess
-    import sys
     missing = tmp_path / "never-built"
     proc = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(missing), "update"],
                           capture_output=True, text=True, timeout=120)
