@@ -227,27 +227,32 @@ def map_survey(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecor
     return out
 
 
+def map_concept(g: Graph, label: str, broader: str | None = None) -> URIRef:
+    """A concept of the survey taxonomy: a top concept (a section), or a class under ``broader``."""
+    concept = concept_iri(label)
+    g.add((concept, RDF.type, SKOS.Concept))
+    g.add((concept, SKOS.prefLabel, Literal(label)))
+    g.add((concept, SKOS.inScheme, TAXONOMY_SCHEME))
+    if broader is None:
+        g.add((concept, SKOS.topConceptOf, TAXONOMY_SCHEME))
+    else:
+        g.add((concept, SKOS.broader, concept_iri(broader)))
+    return concept
+
+
 def _map_taxonomy(survey: SurveyList, res: Resolution, g: Graph) -> None:
     """The taxonomy as read from the list: the ontology holds the same concepts, and a new
     section or class in a later list appears here without any code change."""
     g.add((TAXONOMY_SCHEME, RDF.type, SKOS.ConceptScheme))
     for section in survey.sections:
-        sec = concept_iri(section)
-        g.add((sec, RDF.type, SKOS.Concept))
-        g.add((sec, SKOS.prefLabel, Literal(section)))
-        g.add((sec, SKOS.inScheme, TAXONOMY_SCHEME))
-        g.add((sec, SKOS.topConceptOf, TAXONOMY_SCHEME))
+        sec = map_concept(g, section)
         g.add((TAXONOMY_SCHEME, SKOS.hasTopConcept, sec))
         if section in res.section_base_model:
             g.add((sec, MSKG.impliesBaseModel, model_iri(res.section_base_model[section])))
         for category in survey.categories.get(section, []):
             if category == section:
                 continue
-            cat = concept_iri(category)
-            g.add((cat, RDF.type, SKOS.Concept))
-            g.add((cat, SKOS.prefLabel, Literal(category)))
-            g.add((cat, SKOS.inScheme, TAXONOMY_SCHEME))
-            g.add((cat, SKOS.broader, sec))
+            cat = map_concept(g, category, broader=section)
             g.add((sec, SKOS.narrower, cat))
 
 

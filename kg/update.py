@@ -46,12 +46,12 @@ from kg.cli_options import http_options
 from kg.curation import Decision, latest_decisions
 from kg.mapping import (
     ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, concept_iri, dataset_iri, map_citation,
-    map_live_record, map_run, model_iri,
+    map_concept, map_live_record, map_run, model_iri,
 )
 from kg.queries import with_prefixes
 from kg.review import CANDIDATES, curation_update, taxonomy_categories
 from kg.store import Store
-from kg.vocab import BIBO, CITO, DCTERMS, FOAF, GRAPH, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, TAXONOMY_SCHEME, XSD
+from kg.vocab import BIBO, CITO, DCTERMS, FOAF, GRAPH, ID, MSKG, PROV, RDF, RDFS, SDO, XSD
 
 if TYPE_CHECKING:  # the heavy modules (HTTP stack, numpy) load only when a run starts
     from ingest.http import HttpPolicy
@@ -548,18 +548,11 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
             cand.add((paper, SDO.codeRepository, URIRef(hit.list_row.code)))
         concept = concept_iri(category)
         if category not in labels:
+            # A class new in the upstream list: stated here so the candidate can point at it.
             section = hit.list_row.section if hit.list_row else category
-            cand.add((concept, RDF.type, SKOS.Concept))
-            cand.add((concept, SKOS.prefLabel, Literal(category)))
-            cand.add((concept, SKOS.inScheme, TAXONOMY_SCHEME))
-            if section != category:
-                cand.add((concept, SKOS.broader, concept_iri(section)))
-                if section not in {c.section for c in categories}:
-                    sec = concept_iri(section)
-                    cand.add((sec, RDF.type, SKOS.Concept))
-                    cand.add((sec, SKOS.prefLabel, Literal(section)))
-                    cand.add((sec, SKOS.inScheme, TAXONOMY_SCHEME))
-                    cand.add((sec, SKOS.topConceptOf, TAXONOMY_SCHEME))
+            map_concept(cand, category, broader=None if section == category else section)
+            if section != category and section not in {c.section for c in categories}:
+                map_concept(cand, section)
         cand.add((paper, MSKG.predictedCategory, concept))
         cand.add((paper, MSKG.confidence, _decimal(confidence)))
         cand.add((paper, MSKG.evidence, Literal(json.dumps(evidence, ensure_ascii=False, sort_keys=True))))
