@@ -112,9 +112,11 @@ def _load_oxigraph(data: Path, workdir: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"engine": "oxigraph"}
     t = time.perf_counter()
     store = Store(store_dir)
-    store.bulk_load(data, ox.RdfFormat.N_QUADS)
-    store.flush()
+    store.bulk_load(data, ox.RdfFormat.N_QUADS, trusted=True, compact=False)  # our generator wrote it
+    result["bulk_load_s"] = time.perf_counter() - t
+    store.compact()  # part of the load: `Store.bulk_load` does it, and reads are 2x slower without
     result["load_s"] = time.perf_counter() - t
+    result["compact_s"] = result["load_s"] - result["bulk_load_s"]
     del store
     t = time.perf_counter()
     store = Store(store_dir, read_only=True)
@@ -329,7 +331,9 @@ def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, basel
         "papers": papers, "seed": seed, "triples": ours["triples"], "quads_written": counts.quads,
         "models": counts.models, "datasets": counts.datasets, "results": counts.results, "people": counts.people,
         "citations": counts.citations, "graphs": counts.graphs,
-        "generate_s": round(gen_s, 3), "load_s": round(ours["load_s"], 3), "reopen_s": round(ours["reopen_s"], 3),
+        "generate_s": round(gen_s, 3), "load_s": round(ours["load_s"], 3),
+        "bulk_load_s": round(ours["bulk_load_s"], 3), "compact_s": round(ours["compact_s"], 3),
+        "reopen_s": round(ours["reopen_s"], 3),
         "peak_rss_mb": round(ours["peak_rss_mb"], 1), "load_peak_rss_mb": round(ours["load_peak_rss_mb"], 1),
         "query_peak_rss_mb": round(ours["query_peak_rss_mb"], 1), "store_mb": round(ours["store_mb"], 1),
         "export_s": round(ours["export_s"], 3), "export_mb": round(ours["export_mb"], 1),
@@ -386,7 +390,7 @@ def _print(report: dict[str, Any]) -> None:
               f"(models {report['models']}, datasets {report['datasets']}, results {report['results']}, "
               f"citations {report['citations']}); generated in {report['generate_s']:.1f} s")
     t = Table("step", "oxigraph (on disk)", "rdflib (in memory)", "ratio")
-    t.add_row("load", f"{report['load_s']:.2f} s", f"{b['load_s']:.2f} s" if "load_s" in b else "-",
+    t.add_row(f"load ({report['bulk_load_s']:.2f} s + compaction {report['compact_s']:.2f} s)", f"{report['load_s']:.2f} s", f"{b['load_s']:.2f} s" if "load_s" in b else "-",
               f"{b['load_ratio']}x" if "load_ratio" in b else "-")
     t.add_row("peak RSS", f"{report['peak_rss_mb']:.0f} MB", f"{b['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in b else "-", "")
     t.add_row("store on disk", f"{report['store_mb']:.0f} MB", "-", "")

@@ -150,6 +150,67 @@ def _replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "") 
     return " ;\n".join(parts), count
 
 
+PIECE_BYTES = 8 * 2**20  # ~40k quads of our N-Quads; at 100k papers: 180 MB peak, as fast as 64 MB pieces
+
+
+def _line_pieces(path: Path, piece_bytes: int) -> Iterator[tuple[list[int] | int, bytes]]:
+    """Whole-line pieces of ``path`` with the file's number of their first line. Lines with a
+    blank node are blanked in place (numbering stays true) and come last, together, with the
+    list of their line numbers."""
+    with_bnodes: list[bytes] = []
+    bnode_lines: list[int] = []
+    line_no, rest = 1, b""
+    with open(path, "rb") as fh:
+        while block := fh.read(piece_bytes):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a piece: keep reading
+                rest = block
+                continue
+            piece, rest = block[:cut], block[cut:]
+            if b"_:" in piece:  # rare (ontology lists); a literal with "_:" only moves its line
+                lines = piece.split(b"\n")[:-1]
+                for i, line in enumerate(lines):
+                    if b"_:" in line:
+                        with_bnodes.append(line + b"\n")
+                        bnode_lines.append(line_no + i)
+                        lines[i] = b""
+                piece = b"\n".join(lines) + b"\n"
+            yield line_no, piece
+            line_no += piece.count(b"\n")
+    if rest:
+        yield line_no, rest + b"\n"
+    if with_bnodes:
+        yield bnode_lines, b"".join(with_bnodes)
+
+
+def _load_line_pieces(store: ox.Store, path: Path, fmt: ox.RdfFormat, to_graph: ox.NamedNode | None,
+                      trusted: bool, workers: int, piece_bytes: int) -> None:
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    def load(lines: list[int] | int, piece: bytes) -> None:
+        try:
+            store.bulk_load(piece, format=fmt, to_graph=to_graph, lenient=trusted)
+        except SyntaxError as exc:
+            n = (exc.lineno or 1) - 1
+            line = lines + n if isinstance(lines, int) else lines[min(n, len(lines) - 1)]
+            raise StoreError(f"{path}, line {line}: {exc.msg.split(': ', 1)[-1]}; fix the file and load it "
+                             "again (other lines may already be loaded)") from exc
+
+    # Oxigraph releases the GIL while it parses and writes, so threads use every core; at most
+    # ``workers`` pieces are in flight, which is what bounds the memory.
+    with ThreadPoolExecutor(workers) as pool:
+        running: set[Future[None]] = set()
+        for lines, piece in _line_pieces(path, piece_bytes):
+            if len(running) >= workers:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for f in done:
+                    f.result()
+            running.add(pool.submit(load, lines, piece))
+        for f in running:
+            f.result()
+
+
 class Store:
     """An Oxigraph store on disk (``path``) or in memory (``path=None``, for tests).
 
@@ -209,13 +270,42 @@ class Store:
     def update(self, sparql: str) -> None:
         self._ox.update(sparql)
 
-    def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Fast, non-transactional loading for large files (benchmarks, restores)."""
-        self._ox.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+    def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, *, trusted: bool = False,
+                  workers: int | None = None, compact: bool = True, piece_bytes: int = PIECE_BYTES) -> None:
+        """Fast, non-transactional loading for large files (benchmarks, restores), then a
+        compaction so that the first questions are not slowed by many small files.
+
+        N-Quads and N-Triples, a statement per line, are loaded in pieces of about
+        ``piece_bytes`` on ``workers`` threads: memory stays bounded by the pieces in flight
+        (Oxigraph sorts a whole call's quads in memory), and both cores work. Every line with a
+        blank node goes into one last piece, because Oxigraph gives each call its own blank-node
+        scope: ``_:b1`` in two pieces would become two nodes. Other formats load in one call.
+        ``trusted`` skips Oxigraph's IRI and literal validation (for files this project wrote).
+        A syntax error names the file and its line; what was already loaded stays (one load is
+        not one transaction)."""
+        to_graph = ox.NamedNode(graph) if graph else None
+        if self.path is None or fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+            try:
+                self._ox.bulk_load(path=str(path), format=fmt, to_graph=to_graph, lenient=trusted)
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: {exc.msg}; fix the file and load it again") from exc
+        else:
+            _load_line_pieces(self._ox, Path(path), fmt, to_graph, trusted, workers or min(4, os.cpu_count() or 1),
+                              piece_bytes)
+        self.flush()
+        if compact:
+            self.compact()
 
     def flush(self) -> None:
         if self.path is not None:
             self._ox.flush()
+
+    def compact(self) -> None:
+        """Merge the store's files. A bulk load leaves many small files, and a store opened
+        read-only never compacts them itself; at 100k papers the slow questions ran 2-2.5x
+        faster after this (1.6 s of work)."""
+        if self.path is not None:
+            self._ox.optimize()
 
     # -- reading ---------------------------------------------------------------------------
 
