@@ -23,9 +23,9 @@ def export(store: Store, fmt: str, out: Path) -> None:
         raise ValueError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "nquads":
-        out.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
+        store.dump_to(out, ox.RdfFormat.N_QUADS)
     elif fmt == "trig":
-        out.write_bytes(store.dump(ox.RdfFormat.TRIG))
+        store.dump_to(out, ox.RdfFormat.TRIG)
     elif fmt in ("turtle", "nt", "jsonld"):
         g = store.to_rdflib()
         for prefix, iri in PREFIXES.items():
