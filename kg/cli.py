@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.cli_options import http_options
-from kg.store import Store, StoreError, default_store_path
+from kg.store import Store, StoreError, default_store_location, default_store_path
 
 console = Console(stderr=True)
 out = Console()
@@ -151,6 +151,25 @@ def export(ctx: click.Context, fmt: str, output: Path) -> None:
     store = _store(ctx, read_only=True)
     run_export(store, fmt, output)
     console.print(f"wrote {output} ({output.stat().st_size} bytes, {fmt})")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "nt", "turtle"]), default=None,
+              help="Default: from the file's extension (.nq, .trig, .nt, .ttl).")
+@click.option("--graph", default=None, metavar="IRI", help="The named graph for a file of triples (nt, turtle).")
+@click.pass_context
+def restore(ctx: click.Context, source: Path, fmt: str | None, graph: str | None) -> None:
+    """Load an export (kg export --format nquads|trig) into an empty store: a backup's way back,
+    or a move to a new directory or server."""
+    from kg.restore import restore as run_restore
+
+    location = ctx.obj.get("store") or default_store_location()
+    try:
+        count = run_restore(location, source, fmt, graph)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"restored {count} quads from {source} into {location}")
 
 
 @main.command()
