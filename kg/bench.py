@@ -152,6 +152,35 @@ def _ask_oxigraph(workdir: Path, rq: Path, repeats: int, budget_s: float) -> dic
     return {**_summary(times, variables, rows, q.text), "peak_rss_mb": _peak_rss_mb()}
 
 
+def _memory_all(data: Path, queries: list[Path], repeats: int, budget_s: float, progress: Path) -> None:
+    """Oxigraph's in-memory store (what a read copy for the app or a server would give): load
+    once, then every question as on disk; figures go to ``progress`` as they come, because an
+    Oxigraph query cannot be interrupted and the parent's timeout stops the whole process."""
+    import pyoxigraph as ox
+
+    from kg.queries import _parse, with_prefixes
+    from kg.store import Store
+
+    def note(record: dict[str, Any]) -> None:
+        with open(progress, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, default=str) + "\n")
+
+    t = time.perf_counter()
+    store = Store(None)
+    store.bulk_load(data, ox.RdfFormat.N_QUADS, trusted=True)
+    note({"step": "load", "load_s": time.perf_counter() - t, "peak_rss_mb": _peak_rss_mb()})
+    for rq in queries:
+        q = _parse(rq)
+        text = with_prefixes(q.text)
+
+        def ask() -> Any:
+            answer = store.select(text)
+            return answer.variables, answer.rows
+
+        times, (variables, rows) = _time_query(ask, repeats, budget_s)
+        note({"step": "query", "name": q.name, **_summary(times, variables, rows, q.text)})
+
+
 def _summary(times: list[float], variables: list[str], rows: list[dict[str, Any]], sparql: str) -> dict[str, Any]:
     return {"p50_ms": statistics.median(times),
             "p95_ms": sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
@@ -256,6 +285,23 @@ def _oxigraph_side(data: Path, work: Path, queries: list[Path], repeats: int, bu
     return result
 
 
+def _memory_side(data: Path, work: Path, queries: list[Path], repeats: int, budget_s: float,
+                 timeout_s: float) -> dict[str, Any]:
+    progress = work / "memory.jsonl"
+    cmd = _python("--worker", "oxigraph-memory", "--data", str(data), "--workdir", str(work),
+                  "--repeats", str(repeats), "--budget", str(budget_s), "--out", str(progress),
+                  *[arg for rq in queries for arg in ("--query", str(rq))])
+    finished = _run(cmd, timeout_s, "Oxigraph in memory")
+    result: dict[str, Any] = {"queries": {}, "finished": finished}
+    for line in progress.read_text(encoding="utf-8").splitlines() if progress.exists() else []:
+        record = json.loads(line)
+        if record.pop("step") == "query":
+            result["queries"][record.pop("name")] = record
+        else:
+            result.update(record)
+    return result
+
+
 def _rdflib_side(data: Path, work: Path, queries_dir: Path | None, repeats: int, budget_s: float,
                  query_timeout_s: float, timeout_s: float) -> dict[str, Any] | None:
     progress = work / "rdflib.jsonl"
@@ -303,7 +349,7 @@ def machine() -> dict[str, Any]:
 def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, baseline_timeout: float = 3600.0,
           repeats: int = 20, budget_s: float = 10.0, baseline_repeats: int = 3, baseline_budget_s: float = 60.0,
           query_timeout: float = 300.0, queries_dir: Path | None = None, workdir: Path | None = None,
-          progress: Any = None) -> dict[str, Any]:
+          in_memory: bool = False, progress: Any = None) -> dict[str, Any]:
     """Generate, measure both engines, compare. Per question: a warm-up, then up to ``repeats``
     timed runs within ``budget_s`` (``baseline_*`` for rdflib); a question still running after
     ``query_timeout`` seconds is stopped and reported as timed out."""
@@ -321,6 +367,10 @@ def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, basel
         gen_s = time.perf_counter() - t
         say("oxigraph: load and export")
         ours = _oxigraph_side(data, work, queries, repeats, budget_s, query_timeout, say)
+        memory = None
+        if in_memory:
+            say("oxigraph in memory: load, questions")
+            memory = _memory_side(data, work, queries, repeats, budget_s, query_timeout * max(1, len(queries)))
         theirs = None
         if baseline:
             say(f"rdflib (default in-memory store; stopped after {baseline_timeout:.0f} s): load, questions, export")
@@ -350,6 +400,9 @@ def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, basel
         if "export_s" in theirs:
             b["export_ratio"] = round(theirs["export_s"] / ours["export_s"], 1)
         report["baseline"] = b
+    if memory is not None:
+        report["in_memory"] = {"engine": "pyoxigraph Store() in memory", "finished": memory["finished"],
+                               **{k: round(memory[k], 3) for k in ("load_s", "peak_rss_mb") if k in memory}}
     for rq in queries:
         q = ours["queries"][rq.stem]
         row: dict[str, Any] = {"name": rq.stem, "rows": q.get("rows"), "p50_ms": None, "p95_ms": None,
@@ -367,6 +420,11 @@ def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, basel
             if not q.get("timed_out"):
                 row.update(ratio=round(bq["p50_ms"] / max(q["p50_ms"], 1e-3), 1),
                            same_results=q["answer"] == bq["answer"])
+        if memory is not None:
+            mq = memory["queries"].get(rq.stem)
+            row["memory_p50_ms"] = round(mq["p50_ms"], 2) if mq else None
+            if mq and not q.get("timed_out"):
+                row["memory_same_results"] = mq["answer"] == q["answer"]
         report["queries"].append(row)
     qs = report["queries"]
     report["goals"] = {
@@ -398,7 +456,9 @@ def _print(report: dict[str, Any]) -> None:
     t.add_row("export N-Quads", f"{report['export_s']:.2f} s", f"{b['export_s']:.2f} s" if "export_s" in b else "-",
               f"{b['export_ratio']}x" if "export_ratio" in b else "-")
     out.print(t)
-    q = Table("question", "rows", "p50 ms", "p95 ms", "rdflib p50 ms", "ratio", "same")
+    mem = report.get("in_memory")
+    q = Table("question", "rows", "p50 ms", "p95 ms", "rdflib p50 ms", "ratio", "same",
+              *(["in memory p50 ms"] if mem else []))
     for row in report["queries"]:
         timed_out = f"> {row.get('timed_out_after_s', 0):.0f} s"
         q.add_row(row["name"], str(row["rows"] if row["rows"] is not None else "-"),
@@ -407,8 +467,12 @@ def _print(report: dict[str, Any]) -> None:
                   (f"> {row['baseline_timed_out_after_s']:.0f} s" if "baseline_timed_out_after_s" in row else "-")
                   if row["baseline_p50_ms"] is None else f"{row['baseline_p50_ms']:.0f}",
                   "-" if row["ratio"] is None else f"{row['ratio']:.0f}x",
-                  {True: "yes", False: "[red]NO[/red]", None: "-"}[row["same_results"]])
+                  {True: "yes", False: "[red]NO[/red]", None: "-"}[row["same_results"]],
+                  *([("-" if row.get("memory_p50_ms") is None else f"{row['memory_p50_ms']:.1f}")
+                     + ("" if row.get("memory_same_results", True) else " [red](differs)[/red]")] if mem else []))
     out.print(q)
+    if mem:
+        out.print(f"Oxigraph in memory: load {mem.get('load_s', 0):.2f} s, peak RSS {mem.get('peak_rss_mb', 0):.0f} MB")
     g = report["goals"]
     out.print(f"goals: load < 5 s {'met' if g['load_under_5_s'] else 'MISSED'}; memory < 1 GB "
               f"{'met' if g['memory_under_1_gb'] else 'MISSED'}; p50 >= 100 ms: {', '.join(g['p50_over_100_ms']) or 'none'}; "
@@ -428,8 +492,10 @@ def _print(report: dict[str, Any]) -> None:
               help="A folder of .rq questions instead of the saved ones (to try a rewrite).")
 @click.option("--workdir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Where the temporary data and store go (default: the system's temp folder).")
+@click.option("--in-memory", is_flag=True, help="Also run every question on Oxigraph's in-memory store.")
 def bench_command(papers: int, seed: int, json_path: Path | None, no_baseline: bool, baseline_timeout: float,
-                  repeats: int, query_timeout: float, queries_dir: Path | None, workdir: Path | None) -> None:
+                  repeats: int, query_timeout: float, queries_dir: Path | None, workdir: Path | None,
+                  in_memory: bool) -> None:
     """Benchmark the store on a synthetic graph against rdflib's in-memory store."""
     from rich.console import Console
 
@@ -437,7 +503,7 @@ def bench_command(papers: int, seed: int, json_path: Path | None, no_baseline: b
     with console.status("benchmarking") as status:
         report = bench(papers, seed, baseline=not no_baseline, baseline_timeout=baseline_timeout, repeats=repeats,
                        query_timeout=query_timeout, queries_dir=queries_dir, workdir=workdir,
-                       progress=lambda m: status.update(m))
+                       in_memory=in_memory, progress=lambda m: status.update(m))
     _print(report)
     if json_path:
         json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
@@ -446,10 +512,11 @@ def bench_command(papers: int, seed: int, json_path: Path | None, no_baseline: b
 
 def _worker_main() -> None:
     parser = argparse.ArgumentParser(prog="python -m kg.bench", description="one step of `kg bench`, in its own process")
-    parser.add_argument("--worker", choices=["oxigraph-load", "oxigraph-query", "rdflib"], required=True)
+    parser.add_argument("--worker", choices=["oxigraph-load", "oxigraph-query", "oxigraph-memory", "rdflib"],
+                        required=True)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--workdir", type=Path, required=True)
-    parser.add_argument("--query", type=Path, help="the .rq file (oxigraph-query)")
+    parser.add_argument("--query", type=Path, action="append", help="a .rq file (oxigraph-query: one; -memory: each)")
     parser.add_argument("--queries", type=Path, default=None, help="a folder of .rq files (rdflib)")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--budget", type=float, default=10.0)
@@ -459,7 +526,10 @@ def _worker_main() -> None:
     if args.worker == "oxigraph-load":
         result = _load_oxigraph(args.data, args.workdir)
     elif args.worker == "oxigraph-query":
-        result = _ask_oxigraph(args.workdir, args.query, args.repeats, args.budget)
+        result = _ask_oxigraph(args.workdir, args.query[0], args.repeats, args.budget)
+    elif args.worker == "oxigraph-memory":
+        _memory_all(args.data, args.query or [], args.repeats, args.budget, args.out)
+        return
     else:
         _rdflib_all(args.data, args.workdir, args.queries, args.repeats, args.budget, args.query_timeout, args.out)
         return

@@ -42,3 +42,17 @@ def test_bench_writes_every_figure_and_both_stores_agree(tmp_path: Path) -> None
         assert q["rows"] > 0, f"{q['name']} has no answer on the synthetic graph"
     assert report["goals"]["results_differ"] == []
     assert not any(tmp_path.glob("kg-bench-*")), "the temporary store was not removed"
+
+
+def test_bench_in_memory_column_answers_as_on_disk(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(main, ["bench", "--papers", "300", "--repeats", "2", "--no-baseline", "--in-memory",
+                                       "--json", str(out), "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["baseline"] is None
+    assert report["in_memory"]["finished"] and report["in_memory"]["load_s"] > 0
+    assert len(report["queries"]) == len(saved_queries())
+    for q in report["queries"]:
+        assert q["memory_p50_ms"] is not None and q["memory_same_results"] is True, q["name"]
+    assert "in memory p50 ms" in result.output
