@@ -137,10 +137,15 @@ def _load_oxigraph(data: Path, workdir: Path) -> dict[str, Any]:
 def _ask_oxigraph(workdir: Path, rq: Path, repeats: int, budget_s: float) -> dict[str, Any]:
     """One saved question on the loaded store, in a process of its own (an Oxigraph query
     cannot be interrupted, so the parent's timeout is the only limit)."""
-    from kg.queries import _parse, with_prefixes
     from kg.store import Store
 
     store = Store(workdir / "oxigraph-store", read_only=True)
+    return {**_time_saved_question(store, rq, repeats, budget_s), "peak_rss_mb": _peak_rss_mb()}
+
+
+def _time_saved_question(store: Any, rq: Path, repeats: int, budget_s: float) -> dict[str, Any]:
+    from kg.queries import _parse, with_prefixes
+
     q = _parse(rq)
     text = with_prefixes(q.text)
 
@@ -149,7 +154,7 @@ def _ask_oxigraph(workdir: Path, rq: Path, repeats: int, budget_s: float) -> dic
         return answer.variables, answer.rows
 
     times, (variables, rows) = _time_query(ask, repeats, budget_s)
-    return {**_summary(times, variables, rows, q.text), "peak_rss_mb": _peak_rss_mb()}
+    return _summary(times, variables, rows, q.text)
 
 
 def _memory_all(data: Path, queries: list[Path], repeats: int, budget_s: float, progress: Path) -> None:
@@ -158,7 +163,6 @@ def _memory_all(data: Path, queries: list[Path], repeats: int, budget_s: float, 
     Oxigraph query cannot be interrupted and the parent's timeout stops the whole process."""
     import pyoxigraph as ox
 
-    from kg.queries import _parse, with_prefixes
     from kg.store import Store
 
     def note(record: dict[str, Any]) -> None:
@@ -170,15 +174,7 @@ def _memory_all(data: Path, queries: list[Path], repeats: int, budget_s: float, 
     store.bulk_load(data, ox.RdfFormat.N_QUADS, trusted=True)
     note({"step": "load", "load_s": time.perf_counter() - t, "peak_rss_mb": _peak_rss_mb()})
     for rq in queries:
-        q = _parse(rq)
-        text = with_prefixes(q.text)
-
-        def ask() -> Any:
-            answer = store.select(text)
-            return answer.variables, answer.rows
-
-        times, (variables, rows) = _time_query(ask, repeats, budget_s)
-        note({"step": "query", "name": q.name, **_summary(times, variables, rows, q.text)})
+        note({"step": "query", "name": rq.stem, **_time_saved_question(store, rq, repeats, budget_s)})
 
 
 def _summary(times: list[float], variables: list[str], rows: list[dict[str, Any]], sparql: str) -> dict[str, Any]:
