@@ -20,7 +20,9 @@ def render() -> None:
     st.caption("Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE are "
                f"refused; each query runs apart with a {DEFAULT_TIMEOUT_S:g} s limit and at most "
                f"{DEFAULT_ROW_CAP:,} rows. Prefixes mskg:, id:, dcterms:, skos:, prov:, cito:, schema:, rdfs: … "
-               "are added for you; the default graph is the union of all named graphs.")
+               "are added for you; the default graph is the union of all named graphs. A fact that two "
+               "sources state (a paper's type, for one) comes back once per source: count with "
+               "COUNT(DISTINCT ?x), not COUNT(*).")
     saved = {q.name: q for q in saved_queries()}
     names = [BLANK] + list(saved)
     wanted = qp_str("q", names[1] if len(names) > 1 else BLANK)
