@@ -288,6 +288,11 @@ def _memory_side(data: Path, work: Path, queries: list[Path], repeats: int, budg
                   "--repeats", str(repeats), "--budget", str(budget_s), "--out", str(progress),
                   *[arg for rq in queries for arg in ("--query", str(rq))])
     finished = _run(cmd, timeout_s, "Oxigraph in memory")
+    return _read_progress(progress, finished)
+
+
+def _read_progress(progress: Path, finished: bool) -> dict[str, Any]:
+    """A worker's JSON-lines figures: the load's keys, and ``queries`` by name."""
     result: dict[str, Any] = {"queries": {}, "finished": finished}
     for line in progress.read_text(encoding="utf-8").splitlines() if progress.exists() else []:
         record = json.loads(line)
@@ -308,15 +313,7 @@ def _rdflib_side(data: Path, work: Path, queries_dir: Path | None, repeats: int,
     finished = _run(cmd, timeout_s, "the rdflib baseline")
     if not progress.exists():
         return None
-    result: dict[str, Any] = {"queries": {}, "finished": finished}
-    for line in progress.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        step = record.pop("step")
-        if step == "query":
-            result["queries"][record.pop("name")] = record
-        else:
-            result.update(record)
-    return result
+    return _read_progress(progress, finished)
 
 
 # -- the whole run ------------------------------------------------------------------------
