@@ -18,15 +18,13 @@ from rdflib import Graph, Literal
 from ingest.records import Problem
 from ingest.snapshot import load_arxiv_snapshot
 from ingest.survey import BUNDLED_DATABASE, BUNDLED_SURVEY_LIST, load_survey_database, load_survey_list
-from kg.mapping import ONTOLOGY, PROVENANCE, Mapped, map_run, map_survey
+from kg.mapping import Mapped, map_run, map_survey
 from kg.resolve import resolve
-from kg.review import curation_update_for
+from kg.tracker.review import curation_update_for
+from kg.resources import ONTOLOGY_FILE
 from kg.store import Store
-from kg.vocab import ID, MSKG, PROV, RDF, XSD
+from kg.vocab import ID, MSKG, ONTOLOGY_GRAPH as ONTOLOGY, PROV, PROVENANCE, RDF, XSD
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_FILE = ROOT / "ontology.ttl"
-SHAPES_FILE = ROOT / "shapes.ttl"
 
 
 @dataclass

@@ -22,14 +22,10 @@ from ingest.ids import normalise_title, slugify
 from ingest.records import PaperRecord, SurveyDatabase, SurveyList
 from kg.resolve import Mention, PaperNode, Resolution
 from kg.vocab import (
-    BIBO, CITO, DCTERMS, FABIO, FOAF, GRAPH, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, TAXONOMY_SCHEME, XSD,
+    ARXIV_SNAPSHOT, BIBO, CITO, DCTERMS, FABIO, FOAF, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, SURVEY_DB, SURVEY_LIST,
+    TAXONOMY_SCHEME, XSD,
 )
 
-SURVEY_LIST = GRAPH["survey-list"]
-SURVEY_DB = GRAPH["survey-db"]
-ARXIV_SNAPSHOT = GRAPH["arxiv-snapshot"]
-ONTOLOGY = GRAPH["ontology"]
-PROVENANCE = GRAPH["provenance"]
 SURVEY_ARXIV_ID = "2506.10825"
 
 # Which source's spelling of a single-valued paper fact wins, best first.
@@ -363,8 +359,6 @@ def _map_snapshot_record(g: Graph, paper: URIRef, r: PaperRecord) -> None:
 # Live sources: arXiv and Semantic Scholar records, citations
 # ---------------------------------------------------------------------------------------
 
-ARXIV = GRAPH["arxiv"]
-SEMANTIC_SCHOLAR = GRAPH["semantic-scholar"]
 
 
 @dataclass

@@ -1,17 +1,33 @@
-"""Saved SPARQL questions: one ``.rq`` file per question in ``kg/queries``, named for it.
+"""Every question asked of the graph, one ``.rq`` file each, and the one loader for them.
 
-The first comment lines of a file are its documentation (``# title:`` and free text);
-the CLI, the app and the tests all read the same files.
+- ``kg/queries/*.rq``: the saved questions for people (``kg query NAME``, the app's SPARQL
+  page, the README). The first comment lines of a file are its documentation (``# title:``
+  and free text).
+- ``kg/queries/internal/*.rq`` and ``*.ru``: the questions and updates the code itself asks
+  (paper index, review queue, taxonomy, statistics, the app's tables, run provenance).
+
+Parameters. A file about one resource names it with a placeholder IRI ``<urn:mskg:NAME>``
+(``<urn:mskg:this>``, ``<urn:mskg:graph>``...) and a block of triples with the placeholder
+triple ``<urn:mskg:data> <urn:mskg:data> <urn:mskg:data> .``, so every file stays valid
+SPARQL that tools and tests can parse; :func:`internal` substitutes checked IRIs and
+N-Triples text, never free text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.vocab import PREFIXES
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+INTERNAL_DIR = QUERY_DIR / "internal"
+DATA_PLACEHOLDER = "<urn:mskg:data> <urn:mskg:data> <urn:mskg:data> ."
+_PLACEHOLDER = re.compile(r"<urn:mskg:([a-z][a-z0-9_]*)>")
+_SAFE_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
+_SAVED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 
 
 @dataclass(frozen=True)
@@ -21,10 +37,6 @@ class SavedQuery:
     description: str
     text: str
     path: Path
-
-
-def prefix_block() -> str:
-    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 
 
 def _parse(path: Path) -> SavedQuery:
@@ -46,18 +58,80 @@ def saved_queries() -> list[SavedQuery]:
 
 
 def load_query(name_or_path: str) -> SavedQuery | None:
-    """A saved question by name ('lineage-of-medsam2'), or any .rq file by path; None if neither."""
-    path = Path(name_or_path)
-    if path.suffix == ".rq" and path.is_file():
-        return _parse(path)
-    candidate = QUERY_DIR / f"{name_or_path.removesuffix('.rq')}.rq"
+    """A saved question by name ('lineage-of-medsam2'), or any .rq file by path; None if
+    neither. SPARQL text passed here is never mistaken for a file name, however long."""
+    text = name_or_path.strip()
+    if text.endswith(".rq") and "\n" not in text and len(text) < 4096:
+        path = Path(text)
+        try:
+            if path.is_file():
+                return _parse(path)
+        except OSError:
+            return None
+    if not _SAVED_NAME.match(text):
+        return None
+    candidate = QUERY_DIR / f"{text.removesuffix('.rq')}.rq"
     return _parse(candidate) if candidate.is_file() else None
+
+
+def prefix_lines(sparql: str) -> str:
+    """The PREFIX declarations the project adds to ``sparql`` (those it did not declare)."""
+    declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*|):", sparql)}
+    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared)
 
 
 def with_prefixes(sparql: str) -> str:
     """Add the project's prefixes to a query that did not declare them (a convenience for
-    `kg query` one-liners; a declared prefix of the same name is kept, as SPARQL allows)."""
-    declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
-                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
-    missing = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared)
-    return f"{missing}\n{sparql}"
+    `kg query` one-liners; a declared prefix of the same name is kept, as SPARQL allows).
+    The prefixes go on ONE line, so an error in the user's line N is reported at line N + 1."""
+    missing = prefix_lines(sparql).replace("\n", " ")
+    return f"{missing}\n{sparql}" if missing else sparql
+
+
+@lru_cache(maxsize=None)
+def _internal_text(name: str) -> str:
+    for suffix in (".rq", ".ru"):
+        path = INTERNAL_DIR / f"{name}{suffix}"
+        if path.is_file():
+            return with_prefixes(path.read_text(encoding="utf-8"))
+    raise KeyError(f"no internal query '{name}' in {INTERNAL_DIR}")
+
+
+def internal_names() -> list[str]:
+    return sorted(p.stem for p in INTERNAL_DIR.iterdir() if p.suffix in (".rq", ".ru"))
+
+
+def check_iri(iri: str) -> str:
+    """``iri`` if it can stand between ``<`` and ``>`` without changing the query's meaning."""
+    if not _SAFE_IRI.match(str(iri or "")):
+        raise ValueError(f"not a usable IRI: {iri!r}")
+    return str(iri)
+
+
+def internal(name: str, *, data: str | None = None, **iris: str) -> str:
+    """The text of internal question ``name`` with its placeholders filled: each
+    ``<urn:mskg:KEY>`` by the checked IRI ``iris[KEY]`` (a list of IRIs fills a VALUES
+    block: ``VALUES ?x { <urn:mskg:KEY> }``), the data placeholder by N-Triples ``data``."""
+    text = _internal_text(name)
+
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key == "data":
+            return match.group(0)
+        if key not in iris:
+            return match.group(0)  # a constant of the query (e.g. <urn:mskg:none>)
+        value = iris[key]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return " ".join(f"<{check_iri(v)}>" for v in value) or "<urn:mskg:none>"
+        return f"<{check_iri(value)}>"
+
+    text = _PLACEHOLDER.sub(fill, text)
+    if DATA_PLACEHOLDER in text:
+        text = text.replace(DATA_PLACEHOLDER, data or "")
+    return text
+
+
+def join_updates(parts: list[str]) -> str:
+    """Several update requests as one (SPARQL 1.1: ``;`` between operations), so a run's
+    writes go to the store in one transaction."""
+    return " ;\n".join(p for p in parts if p and p.strip())

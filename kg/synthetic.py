@@ -26,9 +26,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.resources import ONTOLOGY_FILE
 from kg.vocab import BIBO, CITO, DCTERMS, FOAF, GRAPH, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology.ttl"
 
 G_ONTOLOGY = str(GRAPH["ontology"])
 G_LIST = str(GRAPH["survey-list"])

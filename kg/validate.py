@@ -10,7 +10,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.build import SHAPES_FILE
+from kg.resources import SHAPES_FILE
 from kg.store import Store
 
 

@@ -11,7 +11,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKO
 __all__ = [
     "MSKG", "CITO", "FABIO", "BIBO", "ID", "GRAPH",
     "DCAT", "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
-    "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME",
+    "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME", "short_iri",
+    "ONTOLOGY_GRAPH", "SURVEY_LIST", "SURVEY_DB", "ARXIV_SNAPSHOT", "ARXIV", "SEMANTIC_SCHOLAR", "CANDIDATES",
+    "CURATION", "SURVEY_LIST_UPSTREAM", "PROVENANCE", "SURVEY_GRAPHS",
 ]
 
 
@@ -139,6 +141,21 @@ ID = Namespace("https://w3id.org/medseg-kg/id/")
 #: named graphs, one per source
 GRAPH = Namespace("https://w3id.org/medseg-kg/graph/")
 
+# Every named graph the code writes, here and nowhere else. One graph per source, so any
+# triple can be traced to what stated it.
+ONTOLOGY_GRAPH = GRAPH["ontology"]  # ontology.ttl as loaded by the last build
+SURVEY_LIST = GRAPH["survey-list"]  # the survey's paper list (bundled README table)
+SURVEY_DB = GRAPH["survey-db"]  # the survey database: models, datasets, Dice results
+ARXIV_SNAPSHOT = GRAPH["arxiv-snapshot"]  # the bundled arXiv metadata of the survey's papers
+ARXIV = GRAPH["arxiv"]  # live arXiv records (kg enrich)
+SEMANTIC_SCHOLAR = GRAPH["semantic-scholar"]  # live Semantic Scholar records and citations
+CANDIDATES = GRAPH["candidates"]  # papers queued by kg update for review
+CURATION = GRAPH["curation"]  # human decisions, re-derived from the curation file
+SURVEY_LIST_UPSTREAM = GRAPH["survey-list-upstream"]  # the upstream list as kg update saw it last
+PROVENANCE = GRAPH["provenance"]  # one prov:Activity per build, enrich and update run
+#: the graphs that describe the survey's own papers (the papers a live refresh tracks)
+SURVEY_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)
+
 TAXONOMY_SCHEME = ID["taxonomy"]
 FRAMEWORK_SCHEME = ID["framework"]
 
@@ -160,3 +177,13 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
 }
+
+
+def short_iri(iri: object) -> str:
+    """A compact form of an IRI for people (``mskg:basedOn``, ``id:model/sam``); the longest
+    matching namespace wins, so ``id:`` is not shadowed by a shorter base."""
+    text = str(iri)
+    for prefix, base in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(base):
+            return f"{prefix}:{text[len(base):]}"
+    return text

@@ -1,4 +1,4 @@
-"""Measure the offline paper classifier (kg/classify.py): dev-set quality, leave-one-out
+"""Measure the offline paper classifier (kg/tracker/classify.py): dev-set quality, leave-one-out
 accuracy on the survey's own papers, and throughput.
 
 Run:  PYTHONPATH=. .venv/bin/python scripts/eval_classifier.py [--errors]
@@ -26,7 +26,7 @@ in a medical or segmentation mention: a camouflage/shadow adapter also tested
 on polyps, a pathology foundation model with one segmentation probe, CLIP-style
 zero-shot X-ray diagnosis, SAM 2 tracking in sports video, a one-task pancreas
 cascade). Class labels follow the survey's class definitions. No dev title
-appears in the training data (checked below). Weights in kg/classify.py were
+appears in the training data (checked below). Weights in kg/tracker/classify.py were
 chosen by a small grid over leave-one-out accuracy on the *training* data, not
 on the dev set; still, the same person wrote dev and training texts, so treat
 the dev numbers as optimistic for unseen phrasing and grow the dev set with
@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 from ingest.survey import load_survey_list
-from kg.classify import Example, PaperClassifier, categories_from_sections, load_training_examples
+from kg.tracker.classify import Example, PaperClassifier, categories_from_sections, load_training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "classify-dev.jsonl"

@@ -1,4 +1,4 @@
-"""kg.curation: the append-only TOML file of review decisions (shared with the update run)."""
+"""kg.tracker.curation: the append-only TOML file of review decisions (shared with the update run)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import (CurationError, Decision, append_decision, curation_path, latest_decisions,
+from kg.tracker.curation import (CurationError, Decision, append_decision, curation_path, latest_decisions,
                          read_decisions)
 
 PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2501.00001"

@@ -317,12 +317,11 @@ def test_every_page_renders_hostile_strings_as_text(hostile_app: Path, name: str
         assert "<script>" not in md.value or not md.proto.allow_html
 
 
-def test_every_app_query_runs(build_report, store_dir: Path) -> None:
-    from kg.ui.common import QUERY_DIR, THIS, app_query, app_query_names
+def test_every_internal_select_runs(build_report, store_dir: Path) -> None:
+    from kg.queries import INTERNAL_DIR, internal, internal_names
 
     store = Store.open(store_dir, read_only=True)
-    assert len(app_query_names()) == len(list(QUERY_DIR.glob("*.rq"))) >= 15
-    for name in app_query_names():
-        text = app_query(name).replace(THIS, "<https://w3id.org/medseg-kg/id/model/medsam>")
-        assert "DISTINCT" in text or "COUNT" in text or "GROUP BY" in text, f"{name}: the union repeats triples"
-        store.select(text)  # raises on a syntax error
+    names = [n for n in internal_names() if (INTERNAL_DIR / f"{n}.rq").is_file()]
+    assert names == sorted(p.stem for p in INTERNAL_DIR.glob("*.rq"))
+    for name in names:
+        store.select(internal(name, this="https://w3id.org/medseg-kg/id/model/medsam"))  # raises on a syntax error

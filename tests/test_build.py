@@ -13,7 +13,7 @@ from rdflib.compare import to_canonical_graph
 
 from ingest.survey import BUNDLED_DATABASE, SurveyInputError, load_survey_list
 from kg.build import build
-from kg.mapping import ARXIV_SNAPSHOT, PROVENANCE, SURVEY_DB, SURVEY_LIST
+from kg.vocab import ARXIV_SNAPSHOT, PROVENANCE, SURVEY_DB, SURVEY_LIST
 from kg.queries import with_prefixes
 from kg.store import Store
 

@@ -1,4 +1,4 @@
-"""Behaviour of the offline paper classifier on the bundled data (kg/classify.py)."""
+"""Behaviour of the offline paper classifier on the bundled data (kg/tracker/classify.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.survey import load_survey_list
-from kg.classify import (
+from kg.tracker.classify import (
     Category,
     Example,
     PaperClassifier,

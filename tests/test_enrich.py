@@ -16,8 +16,8 @@ from ingest.arxiv import ArxivSource
 from ingest.http import build_policy
 from ingest.semantic_scholar import SemanticScholarSource
 from kg.build import build
-from kg.enrich import enrich
-from kg.mapping import SEMANTIC_SCHOLAR
+from kg.tracker.enrich import enrich
+from kg.vocab import SEMANTIC_SCHOLAR
 from kg.queries import with_prefixes
 from kg.store import Store
 

@@ -1,11 +1,11 @@
-"""Behaviour of the gazetteer linker on the bundled survey database (kg/linking.py)."""
+"""Behaviour of the gazetteer linker on the bundled survey database (kg/tracker/linking.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from ingest.survey import load_survey_database
-from kg.linking import Gazetteer, Link
+from kg.tracker.linking import Gazetteer, Link
 
 
 @pytest.fixture(scope="module")

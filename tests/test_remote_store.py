@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg.mapping import PROVENANCE
+from kg.vocab import PROVENANCE
 from kg.queries import saved_queries, with_prefixes
 from kg.serve import free_port, oxigraph_server
 from kg.store import RemoteStore, Store, StoreError, endpoints, store_url

@@ -10,10 +10,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.build import build
-from kg.curation import Decision, append_decision, latest_decisions
+from kg.tracker.curation import Decision, append_decision, latest_decisions
 from kg.mapping import concept_iri
 from kg.queries import with_prefixes
-from kg.review import CANDIDATES, CURATION, apply_curation, curation_update, queue, taxonomy_categories
+from kg.vocab import CANDIDATES, CURATION
+from kg.tracker.review import apply_curation, curation_update, queue, taxonomy_categories
 from kg.store import Store
 from kg.vocab import DCTERMS, MSKG, RDF
 

@@ -26,9 +26,9 @@ from ingest.http import build_policy
 from ingest.semantic_scholar import SemanticScholarSource
 from kg.build import build
 from kg.queries import with_prefixes
-from kg.review import CANDIDATES, CURATION
+from kg.vocab import CANDIDATES, CURATION
 from kg.store import Store
-from kg.update import DiscoveryConfig, UpdateReport, run_update, update_lock, UpdateLocked
+from kg.tracker.update import DiscoveryConfig, UpdateReport, run_update, update_lock, UpdateLocked
 
 SINCE = date(2026, 10, 1)
 LIST_PATH = "/raw/GMMIS-survey/main/README.md"

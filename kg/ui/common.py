@@ -1,61 +1,31 @@
 """What every page shares: the store (opened once, read-only), the app's SPARQL files, cached
 results as DataFrames, URL state (``st.query_params``) and links between pages.
 
-The app's own questions live in ``kg/ui/queries/*.rq`` (the analysts' saved questions stay in
-``kg/queries``). A query about one resource names it ``<urn:mskg:this>``; :func:`run_about`
-substitutes a checked IRI, so the ``.rq`` files stay valid SPARQL.
+The app's own questions live in ``kg/queries/internal/*.rq`` beside the code's other questions
+(the analysts' saved questions are ``kg/queries/*.rq``), loaded by :mod:`kg.queries`. A query
+about one resource names it ``<urn:mskg:this>``; :func:`run_about` substitutes a checked IRI.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from kg.queries import with_prefixes
+from kg.queries import internal
 from kg.store import Store, StoreError, default_store_location
-from kg.vocab import ID
+from kg.vocab import ID, short_iri
 
-QUERY_DIR = Path(__file__).resolve().parent / "queries"
-THIS = "<urn:mskg:this>"
 MODEL_BASE = str(ID) + "model/"
 PAPER_BASE = str(ID) + "paper/"
 DATASET_BASE = str(ID) + "dataset/"
-_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
-PREFIX_SHORT = {
-    "https://w3id.org/medseg-kg/ontology#": "mskg:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://purl.org/spar/cito/": "cito:",
-    "http://purl.org/spar/fabio/": "fabio:",
-    "http://purl.org/ontology/bibo/": "bibo:",
-    "http://xmlns.com/foaf/0.1/": "foaf:",
-    "https://schema.org/": "schema:",
-    "https://w3id.org/medseg-kg/graph/": "graph:",
-    "https://w3id.org/medseg-kg/id/": "id:",
-}
 
 
 # -- queries ---------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def app_query(name: str) -> str:
-    """The text of ``kg/ui/queries/<name>.rq`` with the project's prefixes."""
-    path = QUERY_DIR / f"{name}.rq"
-    return with_prefixes(path.read_text(encoding="utf-8"))
-
-
-def app_query_names() -> list[str]:
-    return sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
 
 
 def store_path() -> str:
@@ -86,33 +56,22 @@ def _select(sparql: str, path: str) -> pd.DataFrame:
 
 
 def run(name: str) -> pd.DataFrame:
-    """Run an app query (cached by query text and store path); a copy, so pages may modify it."""
+    """Run an internal question (cached by query text and store path); a copy, so pages may modify it."""
     _store_or_stop()
-    return _select(app_query(name), store_path()).copy()
-
-
-def check_iri(iri: str) -> str:
-    if not _SAFE_IRI.match(iri or ""):
-        raise ValueError(f"not a usable IRI: {iri!r}")
-    return iri
+    return _select(internal(name), store_path()).copy()
 
 
 def run_about(name: str, iri: str) -> pd.DataFrame:
-    """Run an app query about one resource (``<urn:mskg:this>`` replaced by ``iri``)."""
+    """Run an internal question about one resource (``<urn:mskg:this>`` replaced by ``iri``)."""
     _store_or_stop()
-    text = app_query(name).replace(THIS, f"<{check_iri(iri)}>")
-    return _select(text, store_path()).copy()
+    return _select(internal(name, this=iri), store_path()).copy()
 
 
 # -- display helpers -------------------------------------------------------------------------
 
 def short(iri: Any) -> str:
     """A compact form of an IRI for tables (``mskg:basedOn``, ``id:model/sam``)."""
-    text = str(iri)
-    for base, prefix in PREFIX_SHORT.items():
-        if text.startswith(base):
-            return prefix + text[len(base):]
-    return text
+    return short_iri(iri)
 
 
 def join_values(values: Iterable[Any], sep: str = ", ") -> str:

@@ -1,7 +1,7 @@
 """What's new / review: the latest update digest and the candidate papers awaiting review.
 
 Accept/reject appear only in maintainer mode (``MSKG_MAINTAINER=1`` when starting the app);
-they append to the curation file (kg.curation), never to the store, which the app opens
+they append to the curation file (kg.tracker.curation), never to the store, which the app opens
 read-only. The next update run applies the decisions."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kg.curation import CurationError, Decision, append_decision, curation_path, latest_decisions
+from kg.tracker.curation import CurationError, Decision, append_decision, curation_path, latest_decisions
 from kg.ui.common import md_escape, paper_url, run, store_path
 
 DIGEST_ENV = "MSKG_DIGEST_DIR"

@@ -2,7 +2,7 @@
 
 Candidates live in the named graph ``graph:candidates`` (written by `kg update`), each
 with the classifier's ``mskg:predictedCategory``, a ``mskg:confidence`` and its
-``mskg:evidence``. Decisions live in the curation file (:mod:`kg.curation`: plain TOML,
+``mskg:evidence``. Decisions live in the curation file (:mod:`kg.tracker.curation`: plain TOML,
 appended to, version-controllable), and the graph only ever *derives* from it:
 
 * an undecided candidate has ``mskg:reviewStatus "candidate"`` and ``mskg:category`` =
@@ -31,17 +31,15 @@ from typing import TYPE_CHECKING, Any
 import click
 from rdflib import Graph, Literal, URIRef
 
-from kg.curation import CurationError, Decision, append_decision, curation_path, latest_decisions
+from kg.tracker.curation import CurationError, Decision, append_decision, curation_path, latest_decisions
 from kg.mapping import concept_iri
 from kg.queries import with_prefixes
 from kg.store import Store, StoreError, default_store_location, store_url
-from kg.vocab import GRAPH, MSKG, RDF, TAXONOMY_SCHEME, XSD
+from kg.vocab import CANDIDATES, CURATION, MSKG, RDF, TAXONOMY_SCHEME, XSD
 
 if TYPE_CHECKING:
-    from kg.classify import Category
+    from kg.tracker.classify import Category
 
-CANDIDATES = GRAPH["candidates"]
-CURATION = GRAPH["curation"]
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -51,7 +49,7 @@ def taxonomy_categories(store: Store) -> list[Category]:
     """The classes of the survey taxonomy as the graph's SKOS scheme states them: every
     concept of id:taxonomy without narrower concepts, with its section (the broader
     concept's prefLabel, or itself for a section that is its own class)."""
-    from kg.classify import Category
+    from kg.tracker.classify import Category
 
     rows = store.select(with_prefixes(f"""
         SELECT DISTINCT ?c ?label ?section WHERE {{
@@ -79,7 +77,7 @@ def _survey_order():  # type: ignore[no-untyped-def]
 def bundled_categories() -> list[Category]:
     """The classes of the bundled survey list: the fallback when no store exists yet."""
     from ingest.survey import load_survey_list
-    from kg.classify import categories_from_sections
+    from kg.tracker.classify import categories_from_sections
 
     return categories_from_sections(load_survey_list().categories)
 
@@ -317,7 +315,7 @@ def classify(ctx: click.Context, source: Any, output: Any) -> None:
     to JSON Lines {"title", "relevant", "category", "confidence", "evidence"}.
 
     The classes are the graph's SKOS taxonomy; with no store yet, the bundled survey list's."""
-    from kg.classify import PaperClassifier, classify_jsonl, load_training_examples
+    from kg.tracker.classify import PaperClassifier, classify_jsonl, load_training_examples
 
     categories: list[Category] = []
     location = _location(ctx)

@@ -29,14 +29,13 @@ from ingest.http import HttpPolicy, SourceError, build_policy
 from ingest.ids import normalise_title, slugify
 from ingest.records import PaperRecord
 from ingest.semantic_scholar import SemanticScholarSource, s2_api_url
-from kg.mapping import (
-    ARXIV, ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, KnownFacts, map_citation,
-    map_live_record, map_run, paper_iri,
-)
+from kg.mapping import KnownFacts, map_citation, map_live_record, map_run, paper_iri
 from kg.queries import with_prefixes
 from kg.resolve import MIN_TITLE_LEN, paper_key
 from kg.store import Store
-from kg.vocab import CITO, ID, MSKG, PROV, RDF, RDFS, XSD
+from kg.vocab import (
+    ARXIV, ARXIV_SNAPSHOT, CITO, ID, MSKG, PROV, PROVENANCE, RDF, RDFS, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, XSD,
+)
 
 DEFAULT_ANCHORS: dict[str, str] = {"SAM": "2304.02643", "SAM 2": "2408.00714", "MedSAM": "2304.12306"}
 TRACKED_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)

@@ -4,9 +4,9 @@
    (kg/data/discovery.toml), the papers citing the anchor papers (Semantic Scholar), and
    the upstream survey list (re-parsed and compared with the version seen last).
 2. Every discovered paper is resolved against the graph and the other hits of the run
-   (:class:`kg.enrich.PaperIndex`: arXiv id, DOI, S2 id, normalised title), then
-   classified (:class:`kg.classify.PaperClassifier`, classes from the graph's SKOS
-   scheme) and linked (:class:`kg.linking.Gazetteer`). Relevant new papers are queued in
+   (:class:`kg.tracker.enrich.PaperIndex`: arXiv id, DOI, S2 id, normalised title), then
+   classified (:class:`kg.tracker.classify.PaperClassifier`, classes from the graph's SKOS
+   scheme) and linked (:class:`kg.tracker.linking.Gazetteer`). Relevant new papers are queued in
    ``graph:candidates``; the rest is counted, with the reason, in the digest.
 3. Curation decisions (the curation file) are re-applied, and the run is recorded as a
    ``prov:Activity`` with its counts and its window.
@@ -42,26 +42,28 @@ from rdflib import Graph, Literal, URIRef
 
 from ingest.ids import normalise_title, slugify
 from ingest.records import PaperRecord, Problem, SurveyListRow
-from kg.cli_options import http_options
-from kg.curation import Decision, latest_decisions
+from kg.cli.options import http_options
+from kg.tracker.curation import Decision, latest_decisions
 from kg.mapping import (
-    ARXIV_SNAPSHOT, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, concept_iri, dataset_iri, map_citation,
-    map_concept, map_live_record, map_run, model_iri,
+    concept_iri, dataset_iri, map_citation, map_concept, map_live_record, map_run, model_iri,
 )
 from kg.queries import with_prefixes
-from kg.review import CANDIDATES, curation_update, taxonomy_categories
+from kg.tracker.review import curation_update, taxonomy_categories
+from kg.resources import DATA_DIR
 from kg.store import Store
-from kg.vocab import BIBO, CITO, DCTERMS, FOAF, GRAPH, ID, MSKG, PROV, RDF, RDFS, SDO, XSD
+from kg.vocab import (
+    ARXIV_SNAPSHOT, BIBO, CANDIDATES, CITO, DCTERMS, FOAF, ID, MSKG, PROV, PROVENANCE, RDF, RDFS, SDO,
+    SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST, SURVEY_LIST_UPSTREAM, XSD,
+)
 
 if TYPE_CHECKING:  # the heavy modules (HTTP stack, numpy) load only when a run starts
     from ingest.http import HttpPolicy
-    from kg.classify import Category, PaperClassifier
+    from kg.tracker.classify import Category, PaperClassifier
 
-BUNDLED_CONFIG = Path(__file__).resolve().parent / "data" / "discovery.toml"
+BUNDLED_CONFIG = DATA_DIR / "discovery.toml"
 CONFIG_ENV = "MSKG_DISCOVERY_CONFIG"
 LIST_URL_ENV = "MSKG_SURVEY_LIST_URL"
 DEFAULT_LIST_URL = "https://raw.githubusercontent.com/Hal9000-lab/GMMIS-survey/main/README.md"
-SURVEY_LIST_UPSTREAM = GRAPH["survey-list-upstream"]
 LIST_SNAPSHOT = ID["source/survey-list-upstream"]
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 EXIT_LOCKED = 3
@@ -338,9 +340,9 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     from ingest.http import SourceError
     from ingest.semantic_scholar import SemanticScholarSource
     from ingest.survey import load_survey_database, parse_survey_list
-    from kg.classify import PaperClassifier, load_training_examples
-    from kg.enrich import PaperIndex
-    from kg.linking import Gazetteer
+    from kg.tracker.classify import PaperClassifier, load_training_examples
+    from kg.tracker.enrich import PaperIndex
+    from kg.tracker.linking import Gazetteer
 
     say = progress or (lambda _msg: None)
     config = config or DiscoveryConfig.load()
@@ -522,7 +524,7 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
                 skipped.append(Skipped(iri, title, "out of scope", f"{reason} (confidence {prediction.confidence:.2f})"))
                 continue
             category, confidence = str(prediction.category), float(prediction.confidence)
-            evidence = {"classifier": "kg.classify.PaperClassifier", **prediction.evidence}
+            evidence = {"classifier": "kg.tracker.classify.PaperClassifier", **prediction.evidence}
         links = gazetteer.link(text)
         evidence = {"found_by": hit.found_by, **evidence,
                     "links": [{"kind": ln.kind, "key": ln.key, "text": ln.evidence} for ln in links]}
@@ -621,7 +623,7 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     report.ended = datetime.now(timezone.utc)
     report.seconds = time.perf_counter() - t0
     if digest_dir is not None:
-        from kg.digest import write_digest
+        from kg.tracker.digest import write_digest
 
         report.digest, report.feed = write_digest(report, digest_dir)
     return report
@@ -670,8 +672,8 @@ def update(ctx: click.Context, since: datetime | None, config_path: Path | None,
     written), 3 when another update holds the lock."""
     from rich.console import Console
 
-    from kg.enrich import make_policy
-    from kg.review import curation_file_for
+    from kg.tracker.enrich import make_policy
+    from kg.tracker.review import curation_file_for
     from kg.store import StoreError, default_store_location, store_url
 
     console = Console(stderr=True)

@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from kg.cli_options import http_options
+from kg.cli.options import http_options
 from kg.store import Store, StoreError, default_store_location, default_store_path
 
 console = Console(stderr=True)
@@ -228,7 +228,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def enrich(ctx: click.Context, offline: bool, sources: tuple[str, ...], no_references: bool, anchors: tuple[str, ...],
            since: datetime | None, record_dir: Path | None, replay_dir: Path | None, no_cache: bool, budget: float) -> None:
     """Enrich every tracked paper from arXiv and Semantic Scholar (metadata, references, citing papers)."""
-    from kg.enrich import DEFAULT_ANCHORS, enrich as run_enrich, make_policy
+    from kg.tracker.enrich import DEFAULT_ANCHORS, enrich as run_enrich, make_policy
 
     store = _store(ctx)
     if offline:
@@ -271,8 +271,8 @@ def enrich(ctx: click.Context, offline: bool, sources: tuple[str, ...], no_refer
         sys.exit(1)
 
 
-from kg.review import classify as _classify_command, review as _review_command  # noqa: E402
-from kg.update import update as _update_command  # noqa: E402
+from kg.tracker.review import classify as _classify_command, review as _review_command  # noqa: E402
+from kg.tracker.update import update as _update_command  # noqa: E402
 
 main.add_command(_update_command)
 main.add_command(_review_command)

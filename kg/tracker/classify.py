@@ -36,7 +36,8 @@ from typing import Any
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from kg.resources import DATA_DIR
+
 BUNDLED_CUES = DATA_DIR / "classifier-cues.toml"
 BUNDLED_EXAMPLES = DATA_DIR / "classifier-examples.jsonl"
 
