@@ -74,6 +74,16 @@ def load_query(name_or_path: str) -> SavedQuery | None:
     return _parse(candidate) if candidate.is_file() else None
 
 
+@lru_cache(maxsize=None)
+def saved_text(name: str) -> str:
+    """The text of saved question ``name`` with the project's prefixes (the app asks some of
+    the saved questions too, so analysts and pages see the same answers)."""
+    found = load_query(name)
+    if found is None:
+        raise KeyError(f"no saved question '{name}' in {QUERY_DIR}")
+    return with_prefixes(found.text)
+
+
 def prefix_lines(sparql: str) -> str:
     """The PREFIX declarations the project adds to ``sparql`` (those it did not declare)."""
     declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*|):", sparql)}
@@ -108,10 +118,19 @@ def check_iri(iri: str) -> str:
     return str(iri)
 
 
-def internal(name: str, *, data: str | None = None, **iris: str) -> str:
+def sparql_string(value: str) -> str:
+    """``value`` as a SPARQL string literal (every character that could end it escaped)."""
+    escaped = (str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def internal(name: str, *, data: str | None = None, literals: dict[str, str] | None = None,
+             **iris: str | list[str]) -> str:
     """The text of internal question ``name`` with its placeholders filled: each
     ``<urn:mskg:KEY>`` by the checked IRI ``iris[KEY]`` (a list of IRIs fills a VALUES
-    block: ``VALUES ?x { <urn:mskg:KEY> }``), the data placeholder by N-Triples ``data``."""
+    block: ``VALUES ?x { <urn:mskg:KEY> }``), each string ``"urn:mskg:KEY"`` by the escaped
+    literal ``literals[KEY]``, the data placeholder by N-Triples ``data``."""
     text = _internal_text(name)
 
     def fill(match: re.Match[str]) -> str:
@@ -128,10 +147,30 @@ def internal(name: str, *, data: str | None = None, **iris: str) -> str:
     text = _PLACEHOLDER.sub(fill, text)
     if DATA_PLACEHOLDER in text:
         text = text.replace(DATA_PLACEHOLDER, data or "")
+    for key, value in (literals or {}).items():  # last: a value is never read as a placeholder
+        text = text.replace(f'"urn:mskg:{key}"', sparql_string(value))
     return text
 
 
+_PROLOGUE = re.compile(r"\A(?:\s*(?:#[^\n]*\n|PREFIX\s+[A-Za-z][\w.-]*:\s*<[^>\s]*>))*", re.I)
+
+
 def join_updates(parts: list[str]) -> str:
-    """Several update requests as one (SPARQL 1.1: ``;`` between operations), so a run's
-    writes go to the store in one transaction."""
-    return " ;\n".join(p for p in parts if p and p.strip())
+    """Several update requests as one (``;`` between operations), so a run's writes go to
+    the store in one transaction. Each part's PREFIX declarations are hoisted into one
+    prologue: Oxigraph, unlike the SPARQL grammar, refuses a prologue after a ``;``. A
+    prefix declared twice must name the same IRI."""
+    declared: dict[str, str] = {}
+    bodies = []
+    for part in parts:
+        if not part or not part.strip():
+            continue
+        prologue = _PROLOGUE.match(part)
+        head = prologue.group(0) if prologue else ""
+        for name, iri in re.findall(r"PREFIX\s+([A-Za-z][\w.-]*):\s*<([^>\s]*)>", head, re.I):
+            if declared.setdefault(name, iri) != iri:
+                raise ValueError(f"prefix {name}: declared as <{declared[name]}> and <{iri}> in one update")
+        bodies.append(part[len(head):].strip())
+    prologue_text = " ".join(f"PREFIX {n}: <{i}>" for n, i in declared.items())
+    body = " ;\n".join(b for b in bodies if b)
+    return f"{prologue_text}\n{body}" if prologue_text else body

@@ -1,35 +1,29 @@
-"""Counts for `kg stats` and the app's overview (DISTINCT, since the union of named graphs
-repeats a triple that two sources both state)."""
+"""Counts for `kg stats` and the app's overview: one question (``class-counts``) for both,
+so they never disagree."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kg.queries import with_prefixes
+from kg.queries import internal
 from kg.store import Store
 
-CLASSES = {
-    "models": "mskg:Model",
-    "papers": "mskg:Paper",
-    "datasets": "mskg:Dataset",
-    "results": "mskg:Result",
-    "taxonomy concepts": "skos:Concept",
-    "people": "foaf:Person",
-    "build and update runs": "prov:Activity",
-}
+KINDS = ("models", "papers", "datasets", "results", "taxonomy sections", "taxonomy classes", "people", "runs")
+
+
+def class_counts(store: Store) -> dict[str, int]:
+    """Every kind of :data:`KINDS` with its count (0 when absent), and the citation links."""
+    found = {r["what"]: int(r["n"]) for r in store.select(internal("class-counts")).rows}
+    counts = {kind: found.get(kind, 0) for kind in KINDS}
+    cites = store.select(internal("citation-count")).rows
+    counts["citations (cito:cites)"] = int(cites[0]["n"]) if cites else 0
+    return counts
 
 
 def graph_stats(store: Store) -> dict[str, Any]:
-    classes = {}
-    for label, cls in CLASSES.items():
-        rows = store.select(with_prefixes(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")).rows
-        classes[label] = rows[0]["n"]
-    cites = store.select(with_prefixes("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b WHERE { ?a cito:cites ?b } }")).rows
-    classes["citations (cito:cites)"] = cites[0]["n"]
-    last = store.select(with_prefixes(
-        "SELECT ?a ?end WHERE { ?a a prov:Activity ; prov:endedAtTime ?end } ORDER BY DESC(?end) LIMIT 1")).rows
+    last = store.select(internal("last-run")).rows
     return {
-        "classes": classes,
+        "classes": class_counts(store),
         "graphs": store.graph_sizes(),
         "last_build": {"activity": last[0]["a"], "ended": last[0]["end"]} if last else None,
     }

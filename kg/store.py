@@ -29,6 +29,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.queries import join_updates
+
 STORE_ENV = "MSKG_STORE"
 
 
@@ -147,7 +149,7 @@ def _replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "") 
         parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
     if extra_update:
         parts.append(extra_update)
-    return " ;\n".join(parts), count
+    return join_updates(parts), count
 
 
 PIECE_BYTES = 8 * 2**20  # ~40k quads of our N-Quads; at 100k papers: 180 MB peak, as fast as 64 MB pieces

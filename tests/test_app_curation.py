@@ -1,4 +1,4 @@
-"""kg.tracker.curation: the append-only TOML file of review decisions (shared with the update run)."""
+"""ingest.curation: the append-only TOML file of review decisions (shared with the update run)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.tracker.curation import (CurationError, Decision, append_decision, curation_path, latest_decisions,
+from kg.paths import curation_file as curation_path
+from ingest.curation import (CurationError, Decision, append_decision, latest_decisions,
                          read_decisions)
 
 PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2501.00001"

@@ -249,12 +249,15 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     PREFIX dcterms: <http://purl.org/dc/terms/>
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-    INSERT DATA {{ GRAPH <https://w3id.org/medseg-kg/graph/test-update> {{
+    INSERT DATA {{ GRAPH <https://w3id.org/medseg-kg/graph/candidates> {{
       <https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001> a mskg:Paper ; dcterms:title {text} ;
          mskg:reviewStatus "candidate" ; mskg:confidence "0.87"^^xsd:decimal ;
          mskg:category <https://w3id.org/medseg-kg/id/taxonomy/adapters-for-sam> ;
-         rdfs:comment "matched: SAM adapter, CT, multi-organ" ;
+         mskg:predictedCategory <https://w3id.org/medseg-kg/id/taxonomy/adapters-for-sam> ;
+         mskg:evidence "{{\\"matched\\": \\"SAM adapter, CT, multi-organ\\"}}" ;
          dcterms:issued "2026-01-02"^^xsd:date .
+    }} }} ;
+    INSERT DATA {{ GRAPH <https://w3id.org/medseg-kg/graph/test-update> {{
       <https://w3id.org/medseg-kg/id/model/hostile> a mskg:Model ; rdfs:label {text} ;
          mskg:basedOn <https://w3id.org/medseg-kg/id/model/sam> ;
          mskg:introducedIn <https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001> .

@@ -10,11 +10,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.build import build
-from kg.tracker.curation import Decision, append_decision, latest_decisions
+from ingest.curation import Decision, append_decision, latest_decisions
 from kg.mapping import concept_iri
 from kg.queries import with_prefixes
 from kg.vocab import CANDIDATES, CURATION
-from kg.tracker.review import apply_curation, curation_update, queue, taxonomy_categories
+from kg.mapping import curation_update
+from kg.taxonomy import taxonomy_categories
+from kg.tracker.review import apply_curation, queue
 from kg.store import Store
 from kg.vocab import DCTERMS, MSKG, RDF
 

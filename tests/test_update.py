@@ -28,7 +28,10 @@ from kg.build import build
 from kg.queries import with_prefixes
 from kg.vocab import CANDIDATES, CURATION
 from kg.store import Store
-from kg.tracker.update import DiscoveryConfig, UpdateReport, run_update, update_lock, UpdateLocked
+from kg.tracker.config import DiscoveryConfig
+from kg.tracker.lock import UpdateLocked, update_lock
+from kg.tracker.report import UpdateReport
+from kg.tracker.update import run_update
 
 SINCE = date(2026, 10, 1)
 LIST_PATH = "/raw/GMMIS-survey/main/README.md"

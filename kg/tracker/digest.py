@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.tracker.update import UpdateReport
+    from kg.tracker.report import UpdateReport
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 200

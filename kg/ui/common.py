@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from kg.queries import internal
+from kg.queries import internal, saved_text
 from kg.store import Store, StoreError, default_store_location
 from kg.vocab import ID, short_iri
 
@@ -59,6 +59,12 @@ def run(name: str) -> pd.DataFrame:
     """Run an internal question (cached by query text and store path); a copy, so pages may modify it."""
     _store_or_stop()
     return _select(internal(name), store_path()).copy()
+
+
+def run_saved(name: str) -> pd.DataFrame:
+    """Run a saved question (``kg/queries/<name>.rq``), the same text `kg query NAME` runs."""
+    _store_or_stop()
+    return _select(saved_text(name), store_path()).copy()
 
 
 def run_about(name: str, iri: str) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import (PAPER_BASE, model_url, paper_url, qp_str, run, set_qp, slug_of, store_path,
+from kg.ui.common import (PAPER_BASE, model_url, paper_url, qp_str, run, run_saved, set_qp, slug_of, store_path,
                           url_checkbox, url_int)
 from kg.ui.data import models_table, papers_table
 from kg.ui.network import Picture, render as render_network
@@ -113,7 +113,7 @@ def models_datasets_view(path: str, cap: int, physics: bool) -> None:
 
 
 def taxonomy_view(path: str, cap: int, physics: bool) -> None:
-    tax = run("taxonomy")
+    tax = run_saved("taxonomy")
     table = models_table(path)
     g = nx.DiGraph()
     for c, section, cls in tax[["c", "section", "class"]].itertuples(index=False):

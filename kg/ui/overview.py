@@ -7,7 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import run, short
+from kg.stats import class_counts
+from kg.ui.common import open_store, run, run_saved, short, store_path
 
 
 def treemap_rects(df: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -29,16 +30,23 @@ def treemap_rects(df: pd.DataFrame, value: str) -> pd.DataFrame:
     return pd.DataFrame(rects)
 
 
+@st.cache_data(show_spinner=False, ttl=600)
+def counts_of(path: str) -> dict[str, int]:
+    """The same counts as `kg stats` (``path`` keys the cache)."""
+    return class_counts(open_store(path))
+
+
 def render() -> None:
     st.title("Generalist models for medical image segmentation")
     st.caption("A knowledge graph built from the survey by Moglia et al. 2025 (arXiv:2506.10825), kept up to date.")
 
-    counts = run("counts").set_index("what")["n"]
-    cites = run("citation-count")
-    cols = st.columns(6)
-    for col, what in zip(cols, ["Models", "Papers", "Datasets", "Dice results", "Taxonomy classes"]):
-        col.metric(what, int(counts.get(what, 0)))
-    cols[5].metric("Citation links", int(cites["n"].iloc[0]) if not cites.empty else 0)
+    counts = counts_of(store_path())
+    cols = st.columns(7)
+    for col, (what, key) in zip(cols, [("Models", "models"), ("Papers", "papers"), ("Datasets", "datasets"),
+                                       ("Dice results", "results"), ("Taxonomy sections", "taxonomy sections"),
+                                       ("Taxonomy classes", "taxonomy classes"),
+                                       ("Citation links", "citations (cito:cites)")]):
+        col.metric(what, counts.get(key, 0))
 
     left, right = st.columns([3, 2])
     with left:
@@ -71,7 +79,7 @@ def render() -> None:
             st.dataframe(view, hide_index=True, width="stretch")
 
     st.subheader("The survey taxonomy")
-    tax = run("taxonomy")
+    tax = run_saved("taxonomy")
     measure = st.radio("Size by", ["models", "papers"], horizontal=True, key="w_tax_measure")
     rects = treemap_rects(tax, measure) if not tax.empty else pd.DataFrame()
     if rects.empty:

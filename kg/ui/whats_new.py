@@ -14,17 +14,22 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kg.tracker.curation import CurationError, Decision, append_decision, curation_path, latest_decisions
-from kg.ui.common import md_escape, paper_url, run, store_path
+from ingest.curation import CurationError, Decision, append_decision, latest_decisions
+from kg.paths import curation_file, digest_dir
+from kg.tracker.review import queue
+from kg.ui.common import md_escape, open_store, paper_url, store_path
 
-DIGEST_ENV = "MSKG_DIGEST_DIR"
 MAINTAINER_ENV = "MSKG_MAINTAINER"
 
 
-def digest_dir(path: str) -> Path:
-    if os.environ.get(DIGEST_ENV):
-        return Path(os.environ[DIGEST_ENV]).expanduser()
-    return Path(path).expanduser().resolve().parent / "digests"
+@st.cache_data(show_spinner=False, ttl=60)
+def candidates(path: str) -> pd.DataFrame:
+    """The review queue's undecided papers (the same question `kg review list` asks)."""
+    items = queue(open_store(path), "candidate")
+    return pd.DataFrame([{"paper": i.paper, "title": i.title, "category": i.category or i.predicted or "",
+                          "confidence": i.confidence, "arxiv": i.arxiv,
+                          "evidence": json.dumps(i.evidence, ensure_ascii=False) if i.evidence else ""}
+                         for i in items], columns=["paper", "title", "category", "confidence", "arxiv", "evidence"])
 
 
 def latest_digest(folder: Path) -> Path | None:
@@ -73,10 +78,10 @@ def render() -> None:
             st.caption("Earlier digests: " + ", ".join(p.stem for p in reversed(older[-10:])))
 
     st.subheader("Candidates awaiting review")
-    cands = run("candidates")
-    curation = curation_path(path)
+    cands = candidates(path)
+    curation = curation_file(path)
     try:
-        decided = latest_decisions(curation)
+        decided = latest_decisions(curation) if curation is not None else {}
     except CurationError as exc:
         st.error(str(exc))
         decided = {}
@@ -93,6 +98,10 @@ def render() -> None:
         "page": st.column_config.LinkColumn(display_text="open"),
         "confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")})
 
+    if curation is None:
+        st.caption("Review is read-only here: this store is a SPARQL endpoint, so decisions need a shared "
+                   "curation file; set MSKG_CURATION_FILE when starting the app.")
+        return
     if not maintainer_mode():
         st.caption(f"Review is read-only here. Start the app with {MAINTAINER_ENV}=1 to accept or reject; "
                    f"decisions go to {curation}.")

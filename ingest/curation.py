@@ -9,20 +9,30 @@ two writers (the app's review page, the weekly update) cannot lose each other's 
     category = "Adapters for SAM"
     decided = 2026-11-27
 
-Where it lives: ``$MSKG_CURATION_FILE``, else ``curation.toml`` beside the store directory.
-The latest decision for a paper wins.
+Where it lives: ``kg.paths.curation_file`` (``$MSKG_CURATION_FILE``, else beside the store). The latest decision for a paper wins.
+
+This module reads and appends the file (plain records, like every input ingest reads); the
+graph only ever *derives* from it (``kg.mapping.curation``):
+
+* an undecided candidate has ``mskg:reviewStatus "candidate"`` and ``mskg:category`` =
+  its prediction, both in ``graph:candidates``;
+* a decided paper has its status (and its class: the reviewer's, else the prediction)
+  in ``graph:curation``, and no status or class in ``graph:candidates``, so the union of
+  the graphs states exactly one status and one class per paper (shapes.ttl checks it).
+
+`kg build`, `kg update` and `kg review` run that update inside their own one transaction,
+so a human decision is re-applied on every run and never overwritten by one, and a
+rejected paper stays rejected even when the candidate graph is rebuilt.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-CURATION_ENV = "MSKG_CURATION_FILE"
 STATUSES = ("accepted", "rejected")
 
 
@@ -36,13 +46,6 @@ class Decision:
     status: str  # "accepted" or "rejected"
     category: str  # skos:prefLabel of the taxonomy class ("" when none)
     decided: date
-
-
-def curation_path(store_path: str | Path) -> Path:
-    """``$MSKG_CURATION_FILE``, else ``<store>/../curation.toml``."""
-    if os.environ.get(CURATION_ENV):
-        return Path(os.environ[CURATION_ENV]).expanduser()
-    return Path(store_path).expanduser().resolve().parent / "curation.toml"
 
 
 def read_decisions(path: str | Path) -> list[Decision]:
@@ -99,7 +102,3 @@ def append_decision(path: str | Path, decision: Decision) -> None:
     sep = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
     with path.open("a", encoding="utf-8") as fh:
         fh.write(sep + text)
-
-
-__all__ = ["CURATION_ENV", "STATUSES", "CurationError", "Decision", "curation_path", "read_decisions",
-           "latest_decisions", "format_decision", "append_decision"]

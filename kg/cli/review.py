@@ -1,0 +1,142 @@
+"""The reviewer's commands: the review queue (`kg review list|accept|reject`) and the
+offline classifier (`kg classify`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kg.cli.common import location, open_store
+from kg.store import Store, StoreError, store_url
+from kg.taxonomy import bundled_categories, taxonomy_categories
+from ingest.curation import CurationError, Decision, append_decision, latest_decisions
+from kg.paths import curation_file
+from kg.tracker.review import UnknownPaper, apply_curation, queue, resolve_paper
+
+if TYPE_CHECKING:
+    from kg.tracker.classify import Category
+
+
+@click.group()
+def review() -> None:
+    """The review queue: list candidates, accept (optionally with another class) or reject them.
+
+    Decisions are appended to the curation file ($MSKG_CURATION_FILE, else curation.toml
+    beside the store) and re-applied by every `kg build` and `kg update`."""
+
+
+@review.command("list")
+@click.option("--status", type=click.Choice(["candidate", "accepted", "rejected", "all"]), default="candidate",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+@click.pass_context
+def review_list(ctx: click.Context, status: str, as_json: bool) -> None:
+    """Papers in the review queue (best confidence first)."""
+    store = open_store(ctx, read_only=True)
+    items = queue(store, status)
+    if as_json:
+        for item in items:
+            click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(items)} paper(s), status {status}")
+    for col in ("paper", "title", "class", "conf.", "status"):
+        table.add_column(col, overflow="fold")
+    for i in items:
+        short = i.arxiv or i.paper.rsplit("/id/", 1)[-1]
+        table.add_row(short, i.title, i.category or i.predicted or "", f"{i.confidence:.2f}" if i.confidence is not None else "",
+                      i.status)
+    Console().print(table)
+
+
+def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: str | None) -> None:
+    writable = True
+    try:
+        store = Store.open(location(ctx))
+    except StoreError as exc:  # e.g. a running `kg serve` holds the store: record now, apply on the next run
+        writable = False
+        click.echo(f"note: {exc}", err=True)
+        store = open_store(ctx, read_only=True)
+    path = curation_file(location(ctx))
+    if path is None:
+        raise click.ClickException("no curation file for a remote store: set MSKG_CURATION_FILE")
+    if category:
+        labels = {c.label for c in taxonomy_categories(store)}
+        if category not in labels:
+            raise click.BadParameter(f"'{category}' is not a class of the taxonomy; one of: {', '.join(sorted(labels))}",
+                                     param_hint="--category")
+    try:
+        iris = [resolve_paper(store, p) for p in papers]
+    except UnknownPaper as exc:
+        raise click.BadParameter(str(exc), param_hint="PAPER") from exc
+    try:
+        for iri in iris:
+            append_decision(path, Decision(iri, status, category or "", date.today()))
+        count = apply_curation(store, path) if writable else len(latest_decisions(path))
+    except CurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for iri in iris:
+        click.echo(f"{status}: {iri}" + (f" as '{category}'" if category else ""), err=True)
+    where = f"applied to {store.location}" if writable else "to be applied by the next `kg build` or `kg update`"
+    click.echo(f"{path}: {count} decision(s) in force, {where}", err=True)
+
+
+@review.command("accept")
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--category", metavar="LABEL", help="The taxonomy class (skos:prefLabel) to file the paper under "
+              "instead of the predicted one.")
+@click.pass_context
+def review_accept(ctx: click.Context, papers: tuple[str, ...], category: str | None) -> None:
+    """Accept PAPERS (IRIs, arXiv ids or DOIs) into the graph."""
+    _decide(ctx, papers, "accepted", category)
+
+
+@review.command("reject")
+@click.argument("papers", nargs=-1, required=True)
+@click.pass_context
+def review_reject(ctx: click.Context, papers: tuple[str, ...]) -> None:
+    """Reject PAPERS: they leave the queue and are never proposed again."""
+    _decide(ctx, papers, "rejected", None)
+
+
+@click.command("classify")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Where to write (default stdout).")
+@click.pass_context
+def classify(ctx: click.Context, source: Any, output: Any) -> None:
+    """Classify papers: JSON Lines {"title", "abstract"} from SOURCE (a file, or - for stdin)
+    to JSON Lines {"title", "relevant", "category", "confidence", "evidence"}.
+
+    The classes are the graph's SKOS taxonomy; with no store yet, the bundled survey list's."""
+    from kg.tracker.classify import PaperClassifier, classify_jsonl, load_training_examples
+
+    categories: list[Category] = []
+    where = location(ctx)
+    if store_url(where) is not None or Path(where).exists():
+        try:
+            categories = taxonomy_categories(Store.open(where, read_only=True))
+        except StoreError:
+            categories = []
+    if not categories:
+        categories = bundled_categories()
+    classifier = PaperClassifier(categories, load_training_examples())
+    failed = done = 0
+    for line in classify_jsonl(source, classifier):
+        bad = line.startswith('{"line"')
+        failed, done = failed + bad, done + (not bad)
+        output.write(line + "\n")
+    output.flush()
+    if failed:
+        click.echo(f"{failed} input line(s) could not be read; see their 'error' lines", err=True)
+        if not done:
+            sys.exit(1)
+
+
+COMMANDS = [review, classify]

@@ -1,0 +1,29 @@
+"""Curation decisions (read from the curation file by :mod:`ingest.curation`) as the update
+that re-derives ``graph:curation`` and the candidates' review status and class."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from ingest.curation import Decision
+from kg.mapping.terms import concept_iri, date_literal
+from kg.queries import internal
+from kg.vocab import MSKG, RDF
+
+
+def curation_update(decisions: dict[str, Decision]) -> str:
+    """The update that rebuilds ``graph:curation`` from ``decisions`` and re-derives the
+    candidates' status and class (see the module docstring). Idempotent."""
+    g = Graph()
+    take_prediction = []
+    for d in decisions.values():
+        paper = URIRef(d.paper)
+        g.add((paper, RDF.type, MSKG.Paper))
+        g.add((paper, MSKG.reviewStatus, Literal(d.status)))
+        g.add((paper, MSKG.reviewedOn, date_literal(d.decided)))
+        if d.status == "accepted":
+            if d.category:
+                g.add((paper, MSKG.category, concept_iri(d.category)))
+            else:
+                take_prediction.append(d.paper)
+    return internal("curation-rebuild", data=g.serialize(format="nt"), take_prediction=take_prediction)

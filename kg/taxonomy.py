@@ -1,0 +1,46 @@
+"""The survey taxonomy as the graph states it: the classes (SKOS concepts without narrower
+ones) with their sections. The classifier, the update and the review commands all take
+their classes from here, so a new class in the graph needs no code change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kg.queries import internal
+from kg.store import Store
+from kg.vocab import TAXONOMY_SCHEME
+
+if TYPE_CHECKING:
+    from kg.tracker.classify import Category
+
+
+def taxonomy_categories(store: Store) -> list[Category]:
+    """Every concept of the taxonomy scheme without narrower concepts, with its section (the
+    broader concept's prefLabel, or itself for a section that is its own class)."""
+    from kg.tracker.classify import Category
+
+    rows = store.select(internal("taxonomy-classes", scheme=str(TAXONOMY_SCHEME))).rows
+    by_label: dict[str, Category] = {}
+    for r in rows:
+        by_label.setdefault(r["label"], Category(label=r["label"], section=r["section"] or r["label"], iri=r["c"]))
+    return sorted(by_label.values(), key=_survey_order())
+
+
+def _survey_order() -> Callable[[Category], tuple[int, str, str]]:
+    """Sort key: the bundled list's order (sections, then classes), unknown classes last by name.
+    Only an order for stable output and tie-breaks; the classes themselves come from the graph."""
+    from ingest.survey import load_survey_list
+
+    survey = load_survey_list()
+    order = {label: i for i, label in enumerate(
+        label for section in survey.sections for label in (survey.categories.get(section) or [section]))}
+    return lambda c: (order.get(c.label, len(order)), c.section, c.label)
+
+
+def bundled_categories() -> list[Category]:
+    """The classes of the bundled survey list: the fallback when no store exists yet."""
+    from ingest.survey import load_survey_list
+    from kg.tracker.classify import categories_from_sections
+
+    return categories_from_sections(load_survey_list().categories)

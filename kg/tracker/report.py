@@ -1,0 +1,85 @@
+"""What one weekly update run found and did: the report `kg update` prints, the digest
+renders and the provenance activity counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ingest.records import Problem, SurveyListRow
+
+
+@dataclass
+class SourceStatus:
+    name: str
+    ok: bool
+    note: str
+
+
+@dataclass
+class Queued:
+    iri: str
+    title: str
+    arxiv_id: str | None
+    category: str
+    confidence: float
+    found_by: list[str]
+    links: list[str]
+
+
+@dataclass
+class Skipped:
+    iri: str | None
+    title: str
+    kind: str  # 'in the graph', 'already queued', 'rejected earlier', 'out of scope', 'no title'
+    reason: str
+
+
+@dataclass
+class AcceptedPaper:
+    iri: str
+    title: str | None
+    category: str
+    decided: date
+
+
+@dataclass
+class ListChanges:
+    url: str
+    fetched: bool = False
+    note: str = ""
+    rows: int = 0
+    compared_with: str = ""
+    new_rows: list[SurveyListRow] = field(default_factory=list)
+    changed: list[tuple[SurveyListRow, SurveyListRow]] = field(default_factory=list)
+    removed: list[SurveyListRow] = field(default_factory=list)
+    broken: list[Problem] = field(default_factory=list)
+    new_models: list[str] = field(default_factory=list)  # names (or titles) of new rows queued as candidates
+    new_classes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UpdateReport:
+    started: datetime
+    ended: datetime
+    window_start: date
+    window_end: date
+    complete: bool
+    sources: list[SourceStatus]
+    discovered: int
+    candidates: list[Queued]
+    skipped: list[Skipped]
+    accepted: list[AcceptedPaper]
+    new_citations: list[tuple[str, str]]
+    list_changes: ListChanges | None
+    failures: list[str]
+    activity: str | None
+    seconds: float
+    digest: Path | None = None
+    feed: Path | None = None
+
+    @property
+    def did_anything(self) -> bool:
+        """False only when no discovery source could be used at all."""
+        return any(s.ok for s in self.sources)
