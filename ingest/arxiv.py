@@ -36,9 +36,11 @@ import requests
 from arxiv import _feed
 from lxml import etree
 
-from ingest.http import HttpPolicy, SourceBadResponse, SourceError, SourceRejected
+from ingest.errors import SourceBadResponse, SourceError, SourceRejected
+from ingest.http import HttpPolicy
 from ingest.ids import normalise_arxiv_id, normalise_doi
 from ingest.records import Author, PaperRecord
+from ingest.run_report import RunReport
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "MSKG_ARXIV_API_URL"
@@ -154,7 +156,8 @@ class ArxivSource:
         self.client = _PolicyClient(self.policy, self.api_url, page_size)
 
     @property
-    def report(self):  # type: ignore[no-untyped-def]
+    def report(self) -> RunReport:
+        """The run's report (the policy's): ids arXiv does not know end up here."""
         return self.policy.report
 
     def fetch(self, ids: Iterable[str], *, strict: bool = True) -> list[PaperRecord]:
@@ -256,25 +259,6 @@ def paper_from_result(result: arxiv.Result) -> PaperRecord:
         comment=_clean(result.comment),
         url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else result.entry_id,
         retrieved=date.today(),
-    )
-
-
-def fetch_arxiv_papers(ids: Iterable[str], *, policy: HttpPolicy | None = None, strict: bool = True) -> list[PaperRecord]:
-    """Shortcut for ``ArxivSource(policy).fetch(ids)``; pass the run's policy to share its rate limit."""
-    return ArxivSource(policy).fetch(ids, strict=strict)
-
-
-def search_arxiv(
-    query: str,
-    *,
-    submitted_from: date | None = None,
-    submitted_until: date | None = None,
-    max_results: int | None = 500,
-    policy: HttpPolicy | None = None,
-) -> list[PaperRecord]:
-    """Shortcut for ``ArxivSource(policy).search(...)``."""
-    return ArxivSource(policy).search(
-        query, submitted_from=submitted_from, submitted_until=submitted_until, max_results=max_results
     )
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from itertools import islice
@@ -45,66 +45,25 @@ from semanticscholar._utils import _run_async
 from semanticscholar.ApiRequester import ApiRequester
 from semanticscholar.AsyncSemanticScholar import AsyncSemanticScholar
 
-from ingest.http import HttpPolicy, SourceBadResponse, SourceError, expect_json
-from ingest.ids import normalise_arxiv_id, normalise_doi
-from ingest.records import Author, Citation, PaperRecord
+from ingest.errors import SourceBadResponse, SourceError
+from ingest.http import HttpPolicy, expect_json
+from ingest.records import PaperRecord
+from ingest.run_report import RunReport
+from ingest.s2_papers import PAPER_FIELDS, SOURCE, paper_from_s2, s2_paper_id
 
 DEFAULT_API_URL = "https://api.semanticscholar.org"
 ENV_API_URL = "MSKG_S2_API_URL"
 ENV_API_KEY = "S2_API_KEY"
 MIN_INTERVAL_SECONDS = 1.0  # the API's introductory rate limit: one request per second
-SOURCE = "semantic-scholar"
 
 BATCH_MAX_IDS = 500
 PAGE_LIMIT = 1000  # references/citations page size (the API's maximum)
 OFFSET_CAP = 9999  # the API refuses offset + limit beyond this, per paper
 
-# Always explicit: the package's defaults ask for more (and heavier) fields.
-PAPER_FIELDS: list[str] = [
-    "paperId",
-    "externalIds",
-    "title",
-    "abstract",
-    "venue",
-    "year",
-    "publicationDate",
-    "authors",  # authorId and name
-    "citationCount",
-    "influentialCitationCount",
-    "journal",
-]
-
-# The papers whose citers are the survey's candidate pool.
-ANCHOR_PAPERS: dict[str, str] = {
-    "SAM": "ARXIV:2304.02643",
-    "SAM 2": "ARXIV:2408.00714",
-    "MedSAM": "ARXIV:2304.12306",
-}
-
-_ID_PREFIXES = ("ARXIV:", "DOI:", "CORPUSID:", "PMID:", "PMCID:", "MAG:", "ACL:", "URL:")
-
 
 def s2_api_url() -> str:
+    """The Graph API's base: ``MSKG_S2_API_URL`` (tests point it at a local server) or the real one."""
     return (os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("/")
-
-
-def s2_paper_id(value: str) -> str:
-    """An id the Graph API accepts: arXiv ids and DOIs get their prefix, others pass through."""
-    value = value.strip()
-    upper = value.upper()
-    if upper.startswith("ARXIV:") and normalise_arxiv_id(value[6:]):
-        return f"ARXIV:{normalise_arxiv_id(value[6:])}"
-    if upper.startswith("DOI:") and normalise_doi(value[4:]):
-        return f"DOI:{normalise_doi(value[4:])}"
-    if upper.startswith(_ID_PREFIXES):
-        return value
-    arxiv_id = normalise_arxiv_id(value)
-    if arxiv_id:
-        return f"ARXIV:{arxiv_id}"
-    doi = normalise_doi(value)
-    if doi:
-        return f"DOI:{doi}"
-    return value
 
 
 @contextmanager
@@ -193,7 +152,8 @@ class SemanticScholarSource:
         self._client = _PolicyClient(_PolicyRequester(self.policy, key), self.api_url)
 
     @property
-    def report(self):  # type: ignore[no-untyped-def]
+    def report(self) -> RunReport:
+        """The run's report (the policy's): unknown ids and truncated lists end up here."""
         return self.policy.report
 
     # -- batch
@@ -262,21 +222,6 @@ class SemanticScholarSource:
             return records
         return [r for r in records if _published_since(r, since)]
 
-    def anchor_citations(
-        self,
-        anchors: Mapping[str, str] | None = None,
-        *,
-        since: date | None = None,
-        strict: bool = True,
-    ) -> list[Citation]:
-        """Citations of the anchor papers (SAM, SAM 2, MedSAM by default), for the weekly update."""
-        citations: list[Citation] = []
-        for name, anchor_id in (anchors or ANCHOR_PAPERS).items():
-            cited = _anchor_record(name, anchor_id)
-            for citing in self.citations(anchor_id, since=since, strict=strict):
-                citations.append(Citation(citing=citing, cited=cited, source=SOURCE))
-        return citations
-
     def _paged(self, kind: str, paper_id: str, strict: bool) -> list[dict[str, Any]]:
         api_id = quote(s2_paper_id(paper_id), safe=":/")
         method = self._client.get_paper_references if kind == "references" else self._client.get_paper_citations
@@ -334,96 +279,8 @@ class SemanticScholarSource:
             return []
 
 
-# --------------------------------------------------------------------------- mapping
-
-
-def paper_from_s2(data: Mapping[str, Any]) -> PaperRecord:
-    """A Graph API paper object as a plain record; ``retrieved`` is today (counts change)."""
-    ext = data.get("externalIds") or {}
-    paper_id = data.get("paperId")
-    published = _iso_date(data.get("publicationDate"))
-    journal = data.get("journal") or {}
-    venue = (data.get("venue") or "").strip() or (journal.get("name") or "").strip() or None
-    corpus = ext.get("CorpusId")
-    return PaperRecord(
-        source=SOURCE,
-        title=" ".join((data.get("title") or "").split()) or None,
-        arxiv_id=normalise_arxiv_id(ext.get("ArXiv")),
-        doi=normalise_doi(ext.get("DOI")),
-        s2_paper_id=paper_id,
-        pubmed_id=str(ext["PubMed"]) if ext.get("PubMed") else None,
-        corpus_id=str(corpus) if corpus is not None else None,
-        authors=[
-            Author(name=a.get("name") or "", s2_author_id=a.get("authorId"))
-            for a in data.get("authors") or []
-            if a.get("name")
-        ],
-        abstract=" ".join((data.get("abstract") or "").split()) or None,
-        published=published,
-        journal_ref=_journal_ref(journal),
-        venue=venue,
-        year=data.get("year") or (published.year if published else None),
-        url=f"https://www.semanticscholar.org/paper/{paper_id}" if paper_id else None,
-        citation_count=data.get("citationCount"),
-        influential_citation_count=data.get("influentialCitationCount"),
-        retrieved=date.today(),
-    )
-
-
-def _journal_ref(journal: Mapping[str, Any]) -> str | None:
-    name = (journal.get("name") or "").strip()
-    if not name or name.lower() == "arxiv":  # S2 files preprints under journal 'ArXiv'
-        return None
-    volume = (journal.get("volume") or "").strip()
-    pages = (journal.get("pages") or "").strip()
-    return name + (f" {volume}" if volume else "") + (f", {pages}" if pages else "")
-
-
-def _iso_date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def _published_since(record: PaperRecord, since: date) -> bool:
+    """Whether to keep a citer: by date when S2 has one, else by year (better a duplicate than a miss)."""
     if record.published is not None:
         return record.published >= since
     return record.year is not None and record.year >= since.year
-
-
-def _anchor_record(name: str, anchor_id: str) -> PaperRecord:
-    api_id = s2_paper_id(anchor_id)
-    arxiv_id = normalise_arxiv_id(api_id[6:]) if api_id.upper().startswith("ARXIV:") else None
-    doi = normalise_doi(api_id[4:]) if api_id.upper().startswith("DOI:") else None
-    return PaperRecord(
-        source=SOURCE, title=None, arxiv_id=arxiv_id, doi=doi, extra={"anchor": name}
-    )
-
-
-# --------------------------------------------------------------------------- shortcuts
-
-
-def fetch_s2_papers(ids: Sequence[str], *, policy: HttpPolicy | None = None) -> dict[str, PaperRecord]:
-    return SemanticScholarSource(policy).papers(ids)
-
-
-def fetch_anchor_citations(
-    *, since: date | None = None, policy: HttpPolicy | None = None, anchors: Mapping[str, str] | None = None
-) -> list[Citation]:
-    return SemanticScholarSource(policy).anchor_citations(anchors, since=since)
-
-
-def search_s2_papers(
-    query: str,
-    *,
-    year: str | int | None = None,
-    publication_date_or_year: str | None = None,
-    max_results: int = 100,
-    policy: HttpPolicy | None = None,
-) -> list[PaperRecord]:
-    return SemanticScholarSource(policy).search(
-        query, year=year, publication_date_or_year=publication_date_or_year, max_results=max_results
-    )

@@ -17,16 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import SnapshotError
 from ingest.ids import normalise_arxiv_id, normalise_doi
 from ingest.records import Author, PaperRecord
 
 SNAPSHOT_PATH = Path(__file__).parent / "data" / "arxiv-snapshot.json"
 SOURCE = "arxiv-snapshot"
 EXTRA_FIELDS = ("seed_name", "seed_title", "seed_link", "seed_class", "seed_section", "seed_db_id", "row_kind")
-
-
-class SnapshotError(ValueError):
-    """The snapshot file cannot be read as a list of paper objects."""
 
 
 def load_arxiv_snapshot(path: Path | None = None) -> list[PaperRecord]:

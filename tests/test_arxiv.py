@@ -20,7 +20,7 @@ from fakeapi import (
 )
 
 from ingest.arxiv import ArxivSource, with_submitted_window
-from ingest.http import SourceBadResponse, SourceRejected, SourceUnavailable
+from ingest.errors import SourceBadResponse, SourceRejected, SourceUnavailable
 
 RECORDED_IDS = {"2304.12306", "2304.02643", "2408.00714"}
 

@@ -22,16 +22,17 @@ from fakeapi import (
 )
 
 from ingest.arxiv import ArxivSource
-from ingest.http import (
+from ingest.errors import (
     BudgetExhausted,
     ReplayMiss,
+    SourceBadResponse,
     SourceRateLimited,
     SourceRejected,
     SourceUnavailable,
-    WaitBudget,
-    expect_json,
-    parse_retry_after,
 )
+from ingest.http import expect_json
+from ingest.http_pacing import WaitBudget
+from ingest.http_retries import parse_retry_after
 from ingest.semantic_scholar import SemanticScholarSource
 
 
@@ -145,8 +146,8 @@ def test_cache_hit_on_second_call_across_runs(fake_api: FakeApi, tmp_path: Path)
     for _ in range(2):
         policy = fast_policy(cache_dir=tmp_path)  # a new run each time
         assert policy.get(fake_api.url + "/x", source="test").json() == {"n": 1}
-        policy.post_json(fake_api.url + "/batch", {"ids": ["a"]}, source="test")
-    policy.post_json(fake_api.url + "/batch", {"ids": ["b"]}, source="test")  # another body: a miss
+        policy.request("POST", fake_api.url + "/batch", source="test", json_body={"ids": ["a"]})
+    policy.request("POST", fake_api.url + "/batch", source="test", json_body={"ids": ["b"]})  # another body: a miss
     assert [s.path for s in fake_api.seen] == ["/x", "/batch", "/batch"]
 
 
@@ -159,8 +160,6 @@ def test_error_responses_are_not_cached(fake_api: FakeApi, tmp_path: Path) -> No
 
 
 def test_validate_rejects_empty_and_html_bodies(fake_api: FakeApi) -> None:
-    from ingest.http import SourceBadResponse
-
     fake_api.add("GET", "/empty", Reply(200, b"", content_type="application/json"))
     fake_api.add("GET", "/html", Reply(200, "<html>maintenance</html>", content_type="text/html"))
     policy = fast_policy()

@@ -18,14 +18,15 @@ from fakeapi import (
     recorded_json,
 )
 
-from ingest.http import (
+from ingest.errors import (
     SourceBadResponse,
     SourceError,
     SourceRateLimited,
     SourceRejected,
     SourceUnavailable,
 )
-from ingest.semantic_scholar import PAPER_FIELDS, SemanticScholarSource, paper_from_s2, s2_paper_id
+from ingest.s2_papers import PAPER_FIELDS, paper_from_s2, s2_paper_id
+from ingest.semantic_scholar import SemanticScholarSource
 
 KEY = "s2-test-key-7f3c9a1e55d04b2b"
 BATCH = "/graph/v1/paper/batch"
@@ -167,14 +168,14 @@ def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi)
     assert any("truncated at 9999" in p.reason for p in source.report.problems)
 
 
-def test_anchor_citations_since_a_date(fake_api: FakeApi) -> None:
+def test_citations_since_a_date(fake_api: FakeApi) -> None:
+    # the weekly update asks for the citers of each anchor paper this way (anchors are kg's)
     fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations", json_reply(recorded_json("s2/citations-sam2.json")))
-    cites = source_for(fake_api).anchor_citations({"SAM 2": "ARXIV:2408.00714"}, since=date(2024, 12, 1))
-    citing = sorted(c.citing.arxiv_id for c in cites)
+    citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1))
+    citing = sorted(r.arxiv_id for r in citers)
     # 2504.03600 and 2412.13742 by date; 2411.17363 has only a year (2025) and is kept
     assert citing == ["2411.17363", "2412.13742", "2504.03600"]
-    assert all(c.cited.arxiv_id == "2408.00714" and c.cited.extra == {"anchor": "SAM 2"} for c in cites)
-    assert all(c.source == "semantic-scholar" for c in cites)
+    assert all(r.source == "semantic-scholar" for r in citers)
 
 
 def test_search_encodes_ampersand_and_hash(fake_api: FakeApi) -> None:

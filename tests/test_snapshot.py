@@ -9,7 +9,8 @@ from pathlib import Path
 import fakeapi  # noqa: F401 - puts the work tree on sys.path
 import pytest
 
-from ingest.snapshot import SnapshotError, load_arxiv_snapshot
+from ingest.errors import SnapshotError
+from ingest.snapshot import load_arxiv_snapshot
 
 
 def test_bundled_snapshot_loads() -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.survey import BUNDLED_DATABASE, SurveyInputError, load_survey_database
+from ingest.errors import SurveyInputError
+from ingest.survey_database import BUNDLED_DATABASE, load_survey_database
 
 
 @pytest.fixture(scope="module")

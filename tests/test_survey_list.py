@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.survey import SurveyInputError, load_survey_list, parse_survey_list
+from ingest.errors import SurveyInputError
+from ingest.survey_list import load_survey_list, parse_survey_list
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "survey-readme.md"
