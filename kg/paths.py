@@ -1,5 +1,5 @@
-"""Where a store's companions live: the curation file, the digests and the update lock.
-The CLI and the app ask here, so they always agree.
+"""The places of a store's companions: the curation file, the digests and the update lock.
+The CLI and the app both call these functions, so they always agree.
 
 - A store directory ``/data/store``: ``/data/curation.toml``, ``/data/digests/`` and
   ``/data/store.update.lock`` (named after the store, so two stores in one folder never

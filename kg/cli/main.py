@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import click
 
-from kg.cli import graph, live, review, server
+from kg.cli.graph import COMMANDS as GRAPH_COMMANDS
+from kg.cli.live import COMMANDS as LIVE_COMMANDS
+from kg.cli.review import COMMANDS as REVIEW_COMMANDS
+from kg.cli.server import COMMANDS as SERVER_COMMANDS
 from kg.store import default_store_path
 
 
@@ -22,6 +25,5 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj["store"] = store
 
 
-for _family in (graph, live, review, server):
-    for _command in _family.COMMANDS:
-        main.add_command(_command)
+for _command in (*GRAPH_COMMANDS, *LIVE_COMMANDS, *REVIEW_COMMANDS, *SERVER_COMMANDS):
+    main.add_command(_command)

@@ -8,11 +8,17 @@ import json
 import pandas as pd
 import streamlit as st
 
-from kg.queries import saved_queries, with_prefixes
+from kg.queries import INTERNAL_DIR, saved_queries, with_prefixes
 from kg.sparql_guard import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_guarded
 from kg.ui.common import qp_str, set_qp, store_path
 
 BLANK = "(blank)"
+
+
+def _console_start() -> str:
+    """The blank editor's example, without the comment line that documents the file."""
+    text = (INTERNAL_DIR / "console-start.rq").read_text(encoding="utf-8")
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
 
 
 def render() -> None:
@@ -34,7 +40,7 @@ def render() -> None:
     # The editor's content follows the chosen question until the reader edits it.
     if st.session_state.get("sparql_loaded") != name:
         st.session_state["sparql_loaded"] = name
-        st.session_state["w_sparql_text"] = saved[name].text if name != BLANK else "SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
+        st.session_state["w_sparql_text"] = saved[name].text if name != BLANK else _console_start()
     text = st.text_area("Query", key="w_sparql_text", height=260)
     if st.button("Run query", type="primary", key="w_run"):
         st.session_state["sparql_result"] = run_guarded(store_path(), with_prefixes(text))
