@@ -8,9 +8,14 @@ import time
 
 import networkx as nx
 
-from kg.ui.network import external_script_sources, render
+from kg.ui.network import render
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> href "quoted"'
+
+
+def external_script_sources(page: str) -> list[str]:
+    """The http(s) URLs a page would load scripts or styles from (should be none)."""
+    return re.findall(r"<(?:script|link)[^>]*(?:src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", page, re.IGNORECASE)
 
 
 def _data(page: str, name: str) -> list[dict]:

@@ -112,8 +112,6 @@ def paper_url(iri: str) -> str:
     return f"./paper?paper={quote(slug_of(iri, PAPER_BASE), safe='/')}"
 
 
-def dataset_url(iri: str) -> str:
-    return f"./datasets?dataset={quote(slug_of(iri, DATASET_BASE), safe='/')}"
 
 
 def paper_web_url(arxiv: Any, doi: Any) -> str | None:
@@ -164,13 +162,6 @@ def url_multiselect(label: str, options: list[str], key: str, *, container: Any 
     return value
 
 
-def url_selectbox(label: str, options: list[str], key: str, *, container: Any = st, default: str | None = None,
-                  **kw: Any) -> str | None:
-    wanted = qp_str(key, default or "")
-    index = options.index(wanted) if wanted in options else (options.index(default) if default in options else 0)
-    value = container.selectbox(label, options, index=index if options else None, key=f"w_{key}", **kw)
-    set_qp(key, value if value != default else None)
-    return value
 
 
 def url_text(label: str, key: str, *, container: Any = st, **kw: Any) -> str:

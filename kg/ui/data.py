@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import join_values, paper_web_url, run, store_path
+from kg.ui.common import join_values, paper_web_url, run
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -126,9 +126,6 @@ def _paper_info(papers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(out, orient="index")
 
 
-def model_names(path: str) -> dict[str, str]:
-    table = models_table(path)
-    return dict(zip(table["iri"], table["model"])) if not table.empty else {}
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -198,6 +195,3 @@ def papers_table(path: str) -> pd.DataFrame:
     papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
     return papers
 
-
-def current_path() -> str:
-    return store_path()

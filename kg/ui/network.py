@@ -153,7 +153,3 @@ _CLICK_SCRIPT = """
 </script>
 """
 
-
-def external_script_sources(page: str) -> list[str]:
-    """The http(s) URLs a page would load scripts or styles from (should be none)."""
-    return re.findall(r"<(?:script|link)[^>]*(?:src|href)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", page, re.IGNORECASE)

@@ -49,8 +49,6 @@ def style_dice(matrix: pd.DataFrame):
             .format("{:.1f}", subset=datasets, na_rep="–"))
 
 
-def column_maxima(matrix: pd.DataFrame) -> dict[str, float]:
-    return {c: float(matrix[c].max()) for c in matrix.columns if c != "framework" and matrix[c].notna().any()}
 
 
 def render() -> None:
