@@ -25,7 +25,8 @@ from kg.mapping.terms import (
 )
 
 __all__ = [
-    "AGENT", "FRAMEWORKS", "SURVEY_ARXIV_ID", "CandidateFacts", "KnownFacts", "Mapped", "Run", "concept_iri", "curation_update",
-    "dataset_iri", "date_literal", "decimal_literal", "insert_update", "map_candidate", "map_citation", "map_concept",
-    "map_list_snapshot", "map_live_record", "map_run", "map_survey", "model_iri", "paper_iri", "person_iri", "provenance_update",
+    "AGENT", "FRAMEWORKS", "SURVEY_ARXIV_ID", "CandidateFacts", "KnownFacts", "Mapped", "Run", "concept_iri",
+    "curation_update", "dataset_iri", "date_literal", "decimal_literal", "insert_update", "map_candidate",
+    "map_citation", "map_concept", "map_list_snapshot", "map_live_record", "map_run", "map_survey", "model_iri",
+    "paper_iri", "person_iri", "provenance_update",
 ]

@@ -43,7 +43,8 @@ class Placer:
         if hit.iri in self.survey_papers:
             return Skipped(hit.iri, hit.title, "in the graph", "already a paper of the survey")
         if decision is not None and decision.status == "rejected":
-            return Skipped(hit.iri, hit.title, "rejected earlier", f"rejected on {decision.decided}; not proposed again")
+            return Skipped(hit.iri, hit.title, "rejected earlier",
+                           f"rejected on {decision.decided}; not proposed again")
         if hit.iri in self.queued:
             status = decision.status if decision else "candidate"
             return Skipped(hit.iri, hit.title, "already queued", f"already in the review queue ({status})")

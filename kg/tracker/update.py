@@ -145,7 +145,8 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
 def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | None = None,
                since: date | None = None, today: date | None = None, curation_file: Path | None = None,
                digest_dir: Path | None = None, arxiv_source: Any = None, s2_source: Any = None,
-               classifier: PaperClassifier | None = None, progress: Callable[[str], None] | None = None) -> UpdateReport:
+               classifier: PaperClassifier | None = None,
+               progress: Callable[[str], None] | None = None) -> UpdateReport:
     """One update run (see the module docstring). Sources are built on ``policy`` unless
     given; ``progress`` is called with short status strings."""
     from ingest.survey import load_survey_database

@@ -91,7 +91,8 @@ def render() -> None:
     cands["decision"] = cands["paper"].map(lambda p: decided[p].status if p in decided else "")
     view = pd.DataFrame({
         "title": cands["title"], "page": cands["paper"].map(paper_url), "class": cands["category"],
-        "confidence": cands["confidence"].astype(float), "evidence": cands["evidence"].map(readable_evidence), "arXiv": cands["arxiv"],
+        "confidence": cands["confidence"].astype(float), "evidence": cands["evidence"].map(readable_evidence),
+        "arXiv": cands["arxiv"],
         "decision": cands["decision"],
     })
     st.dataframe(view, hide_index=True, width="stretch", column_config={
