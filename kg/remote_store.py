@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from kg.queries import internal
 from kg.store_base import (
@@ -148,10 +148,6 @@ class RemoteStore(GraphStore):
         self.update(update)
         return count
 
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
-        if len(graph):
-            self.update(internal("add-to-graph", graph=str(name), data=graph.serialize(format="nt")))
-
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, chunk: int = 50_000) -> None:
         """Load a file through the Graph Store Protocol when the server has it, else in update
         requests of ``chunk`` triples each (not one transaction, as the embedded bulk load)."""
@@ -190,7 +186,7 @@ class RemoteStore(GraphStore):
 
     def raw_query(self, sparql: str) -> Any:
         """The parsed answer (pyoxigraph's QuerySolutions, QueryBoolean or triples), so that
-        :meth:`select` and :meth:`construct` convert exactly as for the embedded store."""
+        :meth:`select` converts exactly as for the embedded store."""
         return self._parse_answer(self._query_request(sparql, union=True))
 
     def named_graphs(self) -> list[str]:
@@ -234,7 +230,7 @@ class RemoteStore(GraphStore):
             for t in self._graph_triples(name):
                 yield ox.Quad(t.subject, t.predicate, t.object, gname)
 
-    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+    def _serialised(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
         if graph is not None:
             return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), format=fmt)
         if not fmt.supports_datasets:
@@ -242,7 +238,7 @@ class RemoteStore(GraphStore):
         return ox.serialize(self.quads(), format=fmt)
 
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        Path(path).write_bytes(self.dump(fmt, graph))
+        Path(path).write_bytes(self._serialised(fmt, graph))
 
     def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
         g = Graph()
@@ -250,14 +246,6 @@ class RemoteStore(GraphStore):
             for t in self._graph_triples(name):
                 g.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
         return g
-
-    def to_dataset(self) -> Dataset:
-        ds = Dataset()
-        for name in self.named_graphs():
-            ctx = ds.graph(URIRef(name))
-            for t in self._graph_triples(name):
-                ctx.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
-        return ds
 
     def is_empty(self) -> bool:
         response = self._query_request(internal("any-triple"), union=False, accept=_RESULTS_JSON)

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from kg.queries import internal
 from kg.remote_store import RemoteStore
@@ -68,20 +67,6 @@ def default_store_path() -> Path:
         return Path(os.environ[STORE_ENV]).expanduser()
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "medseg-kg" / "store"
-
-
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store RDF term {term!r}")
 
 
 PIECE_BYTES = 8 * 2**20  # ~40k quads of our N-Quads; at 100k papers: 180 MB peak, as fast as 64 MB pieces
@@ -190,10 +175,6 @@ class Store(GraphStore):
         self._ox.update(update)
         return count
 
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
-        """Add triples to a named graph without removing what it holds (e.g. provenance)."""
-        self._ox.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.NamedNode(str(name))) for s, p, o in graph)
-
     def update(self, sparql: str) -> None:
         self._ox.update(sparql)
 
@@ -250,11 +231,6 @@ class Store(GraphStore):
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
 
-    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
-        if graph is not None:
-            return self._ox.dump(format=fmt, from_graph=ox.NamedNode(graph))
-        return self._ox.dump(format=fmt)
-
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Write the store (or ``graph``) to ``path`` as it is serialised, without holding the
         whole text in memory (at 100k papers the N-Quads are 270 MB)."""
@@ -269,14 +245,6 @@ class Store(GraphStore):
             for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)):
                 g.add((ox_to_rdflib(q.subject), ox_to_rdflib(q.predicate), ox_to_rdflib(q.object)))
         return g
-
-    def to_dataset(self) -> Dataset:
-        ds = Dataset()
-        for q in self._ox.quads_for_pattern(None, None, None, None):
-            gname = q.graph_name
-            ctx = ds.graph(URIRef(gname.value)) if isinstance(gname, ox.NamedNode) else ds.default_graph
-            ctx.add((ox_to_rdflib(q.subject), ox_to_rdflib(q.predicate), ox_to_rdflib(q.object)))
-        return ds
 
     def is_empty(self) -> bool:
         return not any(True for _ in self._ox.named_graphs())

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.queries import internal, join_updates, with_prefixes
@@ -136,22 +136,12 @@ class GraphStore:
             return QueryResult(names, rows)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(["result"], [{"result": bool(result)}])
-        raise StoreError("this is a CONSTRUCT/DESCRIBE query; use `kg export` or construct()")
-
-    def construct(self, sparql: str) -> Graph:
-        g = Graph()
-        for t in self.raw_query(sparql):
-            g.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
-        return g
+        raise StoreError("this is a CONSTRUCT/DESCRIBE query; use `kg export`, or raw_query() for its triples")
 
     # -- what each engine supplies ---------------------------------------------------------
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
         """Replace each named graph's content in one request; the number of triples written."""
-        raise NotImplementedError
-
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
-        """Add triples to a named graph without removing what it holds (e.g. provenance)."""
         raise NotImplementedError
 
     def update(self, sparql: str) -> None:
@@ -175,16 +165,10 @@ class GraphStore:
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         raise NotImplementedError
 
-    def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
-        raise NotImplementedError
-
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         raise NotImplementedError
 
     def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
-        raise NotImplementedError
-
-    def to_dataset(self) -> Dataset:
         raise NotImplementedError
 
     def is_empty(self) -> bool:
