@@ -4,7 +4,8 @@ The way back from a backup, and the way to move a graph to a new directory, a ne
 shared server. It uses the store's bulk loader (pieces on every core, then a compaction), so a
 100k-paper graph comes back in seconds. Into a directory, the load goes to a temporary sibling
 that takes the directory's name only once it is complete: a bad line or a kill leaves the
-target as it was. An endpoint gets the file through the Graph Store Protocol (or INSERT DATA).
+target as it was. An endpoint gets the file through the Graph Store Protocol (or, on a server
+without it, in chunks of SPARQL updates).
 """
 
 from __future__ import annotations

@@ -25,13 +25,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import click
 
+from kg.queries import internal
 from kg.store import Store, StoreError, default_store_location, store_url
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -49,11 +50,6 @@ def oxigraph_binary() -> str:
 
     raise StoreError("the Oxigraph server binary `oxigraph` is not installed; "
                      f"install it with: pip install 'oxigraph=={pyoxigraph.__version__}'")
-
-
-def oxigraph_version(binary: str | None = None) -> str:
-    out = subprocess.run([binary or oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=30)
-    return out.stdout.strip().rsplit(" ", 1)[-1]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -80,7 +76,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0)
             err = process.stderr.read().decode(errors="replace") if process.stderr else ""
             raise StoreError(f"the Oxigraph server exited with status {process.returncode}: {err.strip()}")
         try:
-            if requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+            if requests.get(f"{url}/query", params={"query": internal("ping")}, timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
@@ -117,8 +113,11 @@ def oxigraph_server(location: Path | None, *, host: str = "127.0.0.1", port: int
     """Run an Oxigraph server on ``location`` (None: in memory, writable only) and yield it
     once it answers; stop it on exit. Used by `kg serve` and the tests."""
     port = port or free_port(host)
+    # preexec_fn is the only way to set PR_SET_PDEATHSIG for the child; it makes one prctl call
+    # and nothing that could wait on a lock another thread held at the fork.
     process = subprocess.Popen(server_command(location, host, port, writable=writable, timeout_s=timeout_s, union=union),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=_die_with_parent)  # noqa: PLW1509
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     try:
         wait_until_ready(url, process)
@@ -139,6 +138,61 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def servable_directory(location: str | Path, *, writable: bool) -> Path:
+    """The store directory at ``location`` that `kg serve` can serve (StoreError: why not)."""
+    if store_url(location):
+        raise StoreError(f"{store_url(location)} is already a SPARQL endpoint; `kg serve` serves a store directory")
+    path = Path(location).expanduser()
+    if not path.exists() and not writable:
+        raise StoreError(f"no graph at {path}; run `kg build` first (or pass --store / set MSKG_STORE)")
+    return path
+
+
+def exposure_warning(host: str, writable: bool) -> str | None:
+    """What to tell the user before listening beyond loopback (the endpoint has no authentication)."""
+    if host in LOOPBACK:
+        return None
+    return (f"warning: listening on {host}: anyone who can reach this machine can query the graph"
+            + (" and change it" if writable else ""))
+
+
+def endpoint_lines(url: str, path: Path, writable: bool) -> list[str]:
+    """Where a running server answers, as `kg serve` prints it (the first line is read by scripts)."""
+    mode = "read-write" if writable else "read-only"
+    return [f"SPARQL endpoint ({mode}) over {path}: {url}/query",
+            f"  update: {url}/update" + ("" if writable else " (refused: read-only)"),
+            f"  Graph Store Protocol: {url}/store",
+            f"  web UI: {url}/    stop with Ctrl-C"]
+
+
+def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, timeout_s: int | None,
+                        say: Callable[[str], None], note: Callable[[str], None]) -> None:
+    """Serve the store at ``path`` until Ctrl-C, `kill` or a closed terminal; ``say`` the
+    endpoints once the server answers, ``note`` that it stops. StoreError if it cannot start,
+    or if the server stops on its own."""
+    # Read-only: hold the write lock ourselves, so that no writer changes the store under the server.
+    # Writable: make sure nobody else holds it, then let the server take it.
+    guard: Store | None = Store(path)
+    if writable:
+        guard = None
+    port = port or free_port(host)
+    # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
+    # starts background jobs with it ignored, and Python would keep ignoring it).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_keyboard_interrupt)
+    with oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
+        for line in endpoint_lines(server.url, path, writable):
+            say(line)
+        sys.stdout.flush()
+        try:
+            status = server.process.wait()
+        except KeyboardInterrupt:
+            note("stopping the server")
+        else:
+            raise StoreError(f"the Oxigraph server stopped unexpectedly (exit status {status})")
+    del guard
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on; anything but loopback exposes the endpoint (no authentication) to the network.")
@@ -152,39 +206,12 @@ def serve_command(ctx: click.Context, host: str, port: int, writable: bool, time
     Queries see the union of the named graphs as the default graph, like `kg query`.
     While it runs, commands that write the store say it is in use; read-only ones work."""
     location = (ctx.obj or {}).get("store") or default_store_location()
-    if store_url(location):
-        raise click.ClickException(f"{store_url(location)} is already a SPARQL endpoint; `kg serve` serves a store directory")
-    path = Path(location).expanduser()
-    if not path.exists() and not writable:
-        raise click.ClickException(f"no graph at {path}; run `kg build` first (or pass --store / set MSKG_STORE)")
-    if host not in LOOPBACK:
-        click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph"
-                   + (" and change it" if writable else ""), err=True)
     try:
-        # Read-only: hold the write lock ourselves, so that no writer changes the store under the server.
-        # Writable: make sure nobody else holds it, then let the server take it.
-        guard: Store | None = Store(path)
-        if writable:
-            guard = None
-        port = port or free_port(host)
-        # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
-        # starts background jobs with it ignored, and Python would keep ignoring it).
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, _raise_keyboard_interrupt)
-        with oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
-            url = server.url
-            mode = "read-write" if writable else "read-only"
-            click.echo(f"SPARQL endpoint ({mode}) over {path}: {url}/query")
-            click.echo(f"  update: {url}/update" + ("" if writable else " (refused: read-only)"))
-            click.echo(f"  Graph Store Protocol: {url}/store")
-            click.echo(f"  web UI: {url}/    stop with Ctrl-C", nl=True)
-            sys.stdout.flush()
-            try:
-                status = server.process.wait()
-            except KeyboardInterrupt:
-                click.echo("stopping the server", err=True)
-            else:
-                raise click.ClickException(f"the Oxigraph server stopped unexpectedly (exit status {status})")
-        del guard
+        path = servable_directory(location, writable=writable)
+        warning = exposure_warning(host, writable)
+        if warning:
+            click.echo(warning, err=True)
+        serve_until_stopped(path, host=host, port=port, writable=writable, timeout_s=timeout_s,
+                            say=click.echo, note=lambda message: click.echo(message, err=True))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc

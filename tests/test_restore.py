@@ -17,9 +17,7 @@ from kg.store import Store
 def _graphs(store: Store) -> dict[str, Graph]:
     out: dict[str, Graph] = {}
     for name in store.named_graphs():
-        g = Graph()
-        g.parse(data=store.dump(ox.RdfFormat.N_TRIPLES, name).decode(), format="nt")
-        out[name] = g
+        out[name] = store.to_rdflib([name])
     return out
 
 

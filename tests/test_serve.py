@@ -7,8 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -24,7 +24,7 @@ INSERT = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }"
 
 def kg(*args: str, store: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "MSKG_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([*KG, *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([*KG, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,251 @@
+"""A graph on a SPARQL 1.1 server (a shared Oxigraph, Fuseki or other), behind the interface
+of the embedded store: :class:`RemoteStore`, spoken to over the SPARQL 1.1 Protocol and the Graph
+Store Protocol, and :func:`endpoints`, which finds a server's endpoints from its URL.
+
+``Store.open`` returns one for an ``http(s)://`` location. This module needs only
+:mod:`kg.store_base`, not :mod:`kg.store`, so the two store modules do not import each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kg.queries import internal, join_updates
+from kg.store_base import (
+    STORE_ENV,
+    GraphStore,
+    StoreError,
+    ox_to_rdflib,
+    replace_graphs_update,
+)
+
+DEFAULT_TIMEOUT_S = float(os.environ.get("MSKG_STORE_TIMEOUT", "300"))
+"""Seconds to wait for a remote answer (a build's one update request included); the
+connection itself must open within 10 s."""
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+def endpoints(url: str) -> tuple[str, str, list[str]]:
+    """(query, update, Graph Store Protocol candidates) for a server's URL.
+
+    Give the base URL of an Oxigraph server (``http://host:7878``) or of a Fuseki dataset
+    (``http://host:3030/ds``), or its query endpoint (``.../query`` or ``.../sparql``); the
+    update endpoint is its sibling ``update``, the Graph Store Protocol endpoint ``store``
+    (Oxigraph) or ``data`` (Fuseki), whichever answers."""
+    base = url.rstrip("/")
+    head, _, last = base.rpartition("/")
+    if last in ("query", "sparql", "update") and "//" in head:
+        return (base if last != "update" else f"{head}/query"), f"{head}/update", [f"{head}/store", f"{head}/data"]
+    return f"{base}/query", f"{base}/update", [f"{base}/store", f"{base}/data"]
+
+
+class RemoteStore(GraphStore):
+    """A graph on a SPARQL 1.1 server, behind the same interface as the embedded store.
+
+    Queries see the union of the named graphs as their default graph, as the embedded store's
+    do: on Oxigraph through its ``union-default-graph`` parameter, elsewhere through the
+    standard protocol's dataset description (every named graph as a ``default-graph-uri`` and a
+    ``named-graph-uri``). Writes go to named graphs only, so no client ever depends on what a
+    server calls its default graph. :meth:`replace_graphs` is one update request, which is
+    atomic on servers that apply a request in one transaction (Oxigraph, Fuseki/TDB2)."""
+
+    def __init__(self, url: str, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        import requests  # only remote stores need it
+
+        self.url = url.rstrip("/")
+        self.path = self.url  # type: ignore[assignment]  # what messages print as the location
+        self.read_only = read_only
+        self.timeout = (10.0, timeout)
+        self.query_url, self.update_url, self._gsp_candidates = endpoints(self.url)
+        self._gsp: str | None | bool = False  # False: not probed yet; None: not available
+        self._oxigraph: bool | None = None  # is the server Oxigraph? (decided on first contact)
+        self._requests = requests
+        self._http = requests.Session()
+        self._http.headers["User-Agent"] = "medseg-kg (kg.remote_store.RemoteStore)"
+        self._ensure_contact()  # fail on open, with the fix, rather than in the middle of a command
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r}{', read_only=True' if self.read_only else ''})"
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, url, timeout=self.timeout, **kwargs)
+        except self._requests.ConnectionError as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: is the server running? "
+                             f"(start one with `kg serve` or `oxigraph serve`, or fix --store / {STORE_ENV})") from exc
+        except self._requests.Timeout as exc:
+            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout[1]:.0f} s "
+                             "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
+        if self._oxigraph is None:
+            self._oxigraph = response.headers.get("Server", "").lower().startswith("oxigraph")
+        return response
+
+    def _fail(self, response: Any, what: str) -> StoreError:
+        text = response.text.strip()[:500]
+        if response.status_code in (401, 403) and what == "update":
+            return StoreError(f"the SPARQL endpoint {response.url} refused the update (HTTP {response.status_code}: {text}); "
+                              "the server is read-only or needs credentials (start it with `kg serve --writable`, "
+                              "or put user:password@ in the URL)")
+        return StoreError(f"the SPARQL endpoint {response.url} answered HTTP {response.status_code} to a {what}: {text}")
+
+    def _ensure_contact(self) -> None:
+        if self._oxigraph is None:
+            self._query_request(internal("ping"), union=False)
+
+    def _query_request(self, sparql: str, *, union: bool, accept: str = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9") -> Any:
+        data: list[tuple[str, str]] = [("query", sparql)]
+        if union:
+            self._ensure_contact()
+            if self._oxigraph:
+                data.append(("union-default-graph", ""))
+            else:  # the standard way: the dataset is every named graph, merged as the default graph
+                graphs = self.named_graphs()
+                data += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        response = self._send("POST", self.query_url, data=data, headers={"Accept": accept})
+        if response.status_code != 200:
+            raise self._fail(response, "query")
+        return response
+
+    def _parse_answer(self, response: Any) -> Any:
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind in (_RESULTS_JSON, "application/json"):
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+        if kind == "application/sparql-results+xml":
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.XML)
+        rdf = ox.RdfFormat.from_media_type(kind)
+        if rdf is None:
+            raise StoreError(f"the SPARQL endpoint {self.query_url} answered in an unknown format '{kind}'")
+        return ox.parse(response.content, rdf)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.url} was opened read-only")
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        response = self._send("POST", self.update_url, data=sparql.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        if response.status_code not in (200, 201, 204):
+            raise self._fail(response, "update")
+
+    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
+        """Replace each named graph's content in ONE update request (atomic where the server
+        applies a request in one transaction, as Oxigraph and Fuseki/TDB2 do)."""
+        update, count = replace_graphs_update(graphs, extra_update)
+        self.update(update)
+        return count
+
+    def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, chunk: int = 50_000) -> None:
+        """Load a file through the Graph Store Protocol when the server has it, else in update
+        requests of ``chunk`` triples each (not one transaction, as the embedded bulk load)."""
+        self._writable()
+        gsp = self._gsp_url()
+        if gsp is not None and (graph is not None or fmt.supports_datasets):
+            params = {"graph": graph} if graph is not None else None
+            with open(path, "rb") as body:
+                response = self._send("POST", gsp, params=params, data=body, headers={"Content-Type": fmt.media_type})
+            if response.status_code not in (200, 201, 204):
+                raise self._fail(response, "Graph Store Protocol load")
+            return
+        batch: dict[str, list[str]] = {}  # graph -> its N-Triples lines, in the file's order
+        size = 0
+        for q in ox.parse(path=str(path), format=fmt):
+            target = graph or (q.graph_name.value if isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode) else None)
+            if target is None:
+                raise StoreError("remote stores take named graphs only: pass graph= for a triple file")
+            batch.setdefault(target, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            size += 1
+            if size >= chunk:
+                self._add_triples(batch)
+                batch, size = {}, 0
+        if batch:
+            self._add_triples(batch)
+
+    def _add_triples(self, batch: dict[str, list[str]]) -> None:
+        """One update request adding each graph's N-Triples lines to it."""
+        self.update(join_updates([internal("insert-into-graph", graph=name, data="\n".join(lines))
+                                 for name, lines in batch.items()]))
+
+    def flush(self) -> None:
+        """Nothing to do: the server persists each request."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def raw_query(self, sparql: str) -> Any:
+        """The parsed answer (pyoxigraph's QuerySolutions, QueryBoolean or triples), so that
+        :meth:`select` converts exactly as for the embedded store."""
+        return self._parse_answer(self._query_request(sparql, union=True))
+
+    def named_graphs(self) -> list[str]:
+        response = self._query_request(internal("named-graphs"), union=False, accept=_RESULTS_JSON)
+        return sorted(s["g"].value for s in self._parse_answer(response))
+
+    def graph_sizes(self) -> dict[str, int]:
+        response = self._query_request(internal("graph-sizes"), union=False, accept=_RESULTS_JSON)
+        return {s["g"].value: int(s["n"].value) for s in self._parse_answer(response)}
+
+    def _gsp_url(self) -> str | None:
+        """The Graph Store Protocol endpoint, if the server has one (probed once)."""
+        if self._gsp is False:
+            self._gsp = None
+            for candidate in self._gsp_candidates:
+                try:
+                    response = self._send("HEAD", candidate, params={"default": ""}, headers={"Accept": _NTRIPLES})
+                except StoreError:
+                    break
+                if response.status_code == 200:
+                    self._gsp = candidate
+                    break
+        return self._gsp or None
+
+    def _graph_triples(self, graph: str) -> Iterator[ox.Triple]:
+        gsp = self._gsp_url()
+        if gsp is not None:
+            response = self._send("GET", gsp, params={"graph": graph}, headers={"Accept": _NTRIPLES})
+            if response.status_code == 404:
+                return iter(())
+            if response.status_code == 200:
+                return iter(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        response = self._query_request(internal("graph-triples", graph=graph), union=False, accept=_RESULTS_JSON)
+        return (ox.Triple(s["s"], s["p"], s["o"]) for s in self._parse_answer(response))
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        """The quads of ``graph``, or of every named graph (a remote default graph is not read:
+        what a server calls its default graph differs, and this project writes none)."""
+        for name in [graph] if graph is not None else self.named_graphs():
+            gname = ox.NamedNode(name)
+            for t in self._graph_triples(name):
+                yield ox.Quad(t.subject, t.predicate, t.object, gname)
+
+    def _serialised(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        if graph is not None:
+            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), format=fmt)
+        if not fmt.supports_datasets:
+            raise ValueError(f"{fmt.name} holds one graph; pass graph= or use N-Quads/TriG for the whole store")
+        return ox.serialize(self.quads(), format=fmt)
+
+    def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        Path(path).write_bytes(self._serialised(fmt, graph))
+
+    def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
+        g = Graph()
+        for name in graphs if graphs is not None else self.named_graphs():
+            for t in self._graph_triples(name):
+                g.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+        return g
+
+    def is_empty(self) -> bool:
+        response = self._query_request(internal("any-triple"), union=False, accept=_RESULTS_JSON)
+        return not bool(self._parse_answer(response))
