@@ -10,41 +10,43 @@ resolved and list what was not.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
-import bibtexparser
 from rapidfuzz import fuzz, process
 
-from ingest.ids import arxiv_id_from_link, normalise_arxiv_id, normalise_doi, normalise_title, slugify
-from ingest.records import DbModel, DbResult, PaperRecord, Problem, SurveyDatabase, SurveyList, SurveyListRow
+from ingest.ids import normalise_title, slugify
+from ingest.records import (
+    DbResult,
+    PaperRecord,
+    Problem,
+    SurveyDatabase,
+    SurveyList,
+    SurveyListRow,
+)
+from kg.aliases import ALIASES_FILE, load_aliases
+from kg.mentions import Mention, Mentions, collect_mentions, mention_from_bibtex
 
-ALIASES_FILE = Path(__file__).resolve().parent / "data" / "aliases.toml"
+__all__ = [
+    "ALIASES_FILE",
+    "FUZZY_TITLE_MIN",
+    "MIN_TITLE_LEN",
+    "Mention",
+    "PaperNode",
+    "Resolution",
+    "ResultLink",
+    "SubDataset",
+    "load_aliases",
+    "mention_from_bibtex",
+    "paper_key",
+    "parent_dataset",
+    "resolve",
+]
 FUZZY_TITLE_MIN = 94  # rapidfuzz ratio on normalised titles; below this, distinct papers started to meet
 MIN_TITLE_LEN = 20  # short titles ('SAM-Med2D') are names, not evidence of identity
-
-
-@dataclass
-class Mention:
-    """One source's view of a paper, before resolution."""
-
-    source: str  # 'survey-list', 'survey-db', 'arxiv-snapshot', 'result-source'
-    title: str | None
-    arxiv_id: str | None = None
-    doi: str | None = None
-    link: str | None = None
-    issued: date | None = None
-    venue: str | None = None
-    bibkey: str | None = None
-    bibtex: str | None = None
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    record: PaperRecord | None = None
-    role: str = ""  # 'first' / 'last' publication for database mentions
 
 
 @dataclass
@@ -123,11 +125,6 @@ class _Clusters:
         return True
 
 
-def load_aliases(path: Path = ALIASES_FILE) -> dict[str, dict[str, str]]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def _name_key(name: str) -> str:
     """'Biomedical SAM-2 (BioSAM-2)' -> 'biomedical sam 2'; 'TP Mamba' == 'TP-Mamba'."""
     return normalise_title(re.sub(r"\([^)]*\)", " ", name))
@@ -141,96 +138,20 @@ def paper_key(arxiv_id: str | None, doi: str | None, title: str | None) -> str:
     return f"paper/title/{slugify(normalise_title(title))[:80]}"
 
 
-def _clean_bibtex_text(value: str | None) -> str | None:
-    if not value:
-        return None
-    return " ".join(value.replace("{", "").replace("}", "").split()) or None
+def parent_dataset(name: str, names: Iterable[str]) -> str | None:
+    """The table dataset ``name`` is a part of: 'BTCV Cervix' is a part of 'BTCV'. The parent's name
+    plus a space starts the name; of several ('MSD', 'MSD Liver'), the longest, being the closest."""
+    return max((p for p in names if name.startswith(p + " ")), key=len, default=None)
 
 
-def mention_from_bibtex(text: str) -> Mention | None:
-    """A BibTeX entry (the database's 'Source' cell) as a paper mention."""
-    library = bibtexparser.parse_string(text)
-    if not library.entries:
-        return None
-    entry = library.entries[0]
-    fields = {f.key.lower(): f.value for f in entry.fields}
-    arxiv = None
-    if (fields.get("archiveprefix") or "").lower() == "arxiv" or "arxiv" in (fields.get("journal") or "").lower():
-        arxiv = normalise_arxiv_id(fields.get("eprint"))
-    arxiv = arxiv or arxiv_id_from_link(fields.get("url")) or arxiv_id_from_link(fields.get("doi"))
-    journal = re.search(r"arxiv(?: preprint)?\s*(?:arxiv:)?\s*(\d{4}\.\d{4,5})", fields.get("journal") or "", re.I)
-    if not arxiv and journal:
-        arxiv = journal.group(1)
-    doi = normalise_doi(fields.get("doi")) if not arxiv_id_from_link(fields.get("doi")) else None
-    year = fields.get("year")
-    authors = [a.strip() for a in re.split(r"\s+and\s+", _clean_bibtex_text(fields.get("author")) or "") if a.strip()]
-    return Mention(
-        source="result-source",
-        title=_clean_bibtex_text(fields.get("title")),
-        arxiv_id=arxiv,
-        doi=doi,
-        link=fields.get("url"),
-        venue=_clean_bibtex_text(fields.get("journal") or fields.get("booktitle")),
-        bibkey=entry.key,
-        bibtex=text.strip(),
-        authors=authors,
-        year=int(year) if year and year.strip().isdigit() else None,
-    )
+# --------------------------------------------------------------------------- papers
 
 
-def _model_mentions(model: DbModel) -> list[Mention]:
-    mentions = []
-    for role, pub in (("first", model.first), ("last", model.last)):
-        if pub is None:
-            continue
-        mentions.append(Mention(
-            source="survey-db", title=model.title, arxiv_id=pub.arxiv_id, doi=pub.doi, link=pub.link,
-            issued=pub.date, venue=pub.publisher, bibkey=pub.bibkey, role=role,
-        ))
-    return mentions
-
-
-def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
-            aliases: dict[str, dict[str, str]] | None = None) -> Resolution:
-    aliases = aliases if aliases is not None else load_aliases()
-    problems: list[Problem] = []
-    notes: list[str] = []
-
-    # -- papers ------------------------------------------------------------------------
-    mentions: list[Mention] = []
-    row_mention: dict[int, int] = {}
-    model_mentions: dict[str, list[int]] = {}
-    for row in survey.rows:
-        row_mention[row.line] = len(mentions)
-        mentions.append(Mention(source="survey-list", title=row.title, arxiv_id=row.arxiv_id, doi=row.doi, link=row.link))
-    for model in db.models:
-        model_mentions[model.id] = []
-        for m in _model_mentions(model):
-            model_mentions[model.id].append(len(mentions))
-            mentions.append(m)
-    for record in snapshot:
-        if not (record.title or record.arxiv_id or record.doi):
-            problems.append(Problem("arxiv-snapshot.json", None, f"record '{record.extra.get('seed_name', '?')}' has no title, arXiv id or DOI", "skipped"))
-            continue
-        mentions.append(Mention(
-            source="arxiv-snapshot", title=record.title, arxiv_id=record.arxiv_id, doi=record.doi,
-            issued=record.published, venue=record.venue or record.journal_ref,
-            authors=[a.name for a in record.authors], record=record,
-        ))
-    result_mention: dict[int, int] = {}
-    for result in db.results:
-        if result.source_bibtex:
-            try:
-                m = mention_from_bibtex(result.source_bibtex)
-            except Exception as exc:  # bibtexparser raises several types on broken entries
-                m = None
-                problems.append(Problem("results.csv", result.line, f"Source BibTeX unreadable ({exc})", "repaired (source paper: the related model's paper)"))
-            if m is not None and (m.title or m.arxiv_id or m.doi):
-                result_mention[result.line] = len(mentions)
-                mentions.append(m)
-
+def _cluster(found: Mentions, problems: list[Problem], notes: list[str]) -> _Clusters:
+    """Mentions meet by publication versions, arXiv id, DOI, exact title, then strict fuzzy title."""
+    mentions = found.all
     clusters = _Clusters(mentions)
-    for ids in model_mentions.values():  # first and last publication are versions of one paper
+    for ids in found.of_model.values():  # first and last publication are versions of one paper
         for other in ids[1:]:
             clusters.union(ids[0], other, "versions")
     by_key: dict[tuple[str, str], int] = {}
@@ -264,7 +185,11 @@ def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
         problems.append(Problem(mentions[b].source, None,
                                 f"'{mentions[b].title}' and '{mentions[a].title}' met by {how} but carry different arXiv ids",
                                 "kept apart"))
+    return clusters
 
+
+def _paper_nodes(mentions: list[Mention], clusters: _Clusters) -> tuple[dict[str, PaperNode], dict[int, str]]:
+    """One node per cluster, and the node key of each mention."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         groups[clusters.find(i)].append(i)
@@ -286,23 +211,36 @@ def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
                                 other_dois=dois[1:], how=clusters.how[root])
         for i in members:
             node_of[i] = key
+    return papers, node_of
 
-    model_paper = {mid: node_of[ids[0]] for mid, ids in model_mentions.items() if ids}
-    row_paper = {line: node_of[i] for line, i in row_mention.items()}
 
-    # -- models --------------------------------------------------------------------------
-    db_ids = {m.id for m in db.models}
-    by_name: dict[str, str] = {}
-    for m in db.models:
-        by_name.setdefault(_name_key(m.id), m.id)
+# --------------------------------------------------------------------------- models
+
+
+class _ModelNames:
+    """Survey-database model IDs, looked up as the list and results.csv write them."""
+
+    def __init__(self, db: SurveyDatabase) -> None:
+        self.ids = {m.id for m in db.models}
+        self.by_name: dict[str, str] = {}
+        for m in db.models:
+            self.by_name.setdefault(_name_key(m.id), m.id)
+
+
+@dataclass
+class _RowModels:
+    model: dict[int, str]  # list row line -> model ID (database ID, or the list name for list-only models)
+    how: dict[int, str]  # list row line -> how its model was found
+    list_only: dict[str, SurveyListRow]
+
+
+def _match_list_rows(survey: SurveyList, names: _ModelNames, row_paper: dict[int, str], model_paper: dict[str, str],
+                     model_alias: Mapping[str, str], problems: list[Problem], notes: list[str]) -> _RowModels:
+    """Each list row's model: the one model of its paper, else by name, else by the alias table."""
     models_of_paper: dict[str, list[str]] = defaultdict(list)
     for mid, key in model_paper.items():
         models_of_paper[key].append(mid)
-    model_alias = aliases.get("model_aliases", {})
-
-    row_model: dict[int, str] = {}
-    row_how: dict[int, str] = {}
-    list_only: dict[str, SurveyListRow] = {}
+    rows = _RowModels({}, {}, {})
     for row in survey.rows:
         if row.name is None:
             continue
@@ -313,80 +251,92 @@ def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
         elif candidates:
             found = next((c for c in candidates if _name_key(c) == _name_key(row.name)), None)
             how = "paper+name"
-        if found is None and _name_key(row.name) in by_name:
-            found, how = by_name[_name_key(row.name)], "name"
+        if found is None and _name_key(row.name) in names.by_name:
+            found, how = names.by_name[_name_key(row.name)], "name"
         if found is None and row.name in model_alias:
             found, how = model_alias[row.name], "alias"
-            if found not in db_ids:
+            if found not in names.ids:
                 problems.append(Problem("aliases.toml", None, f"alias '{row.name}' -> '{found}' names no database model", "skipped"))
                 found = None
         if found is None:
-            list_only[row.name] = row
-            row_model[row.line] = row.name
-            row_how[row.line] = "list-only"
+            rows.list_only[row.name] = row
+            rows.model[row.line] = row.name
+            rows.how[row.line] = "list-only"
             notes.append(f"list row {row.line} '{row.name}': not in the survey database; a model node from the list alone")
         else:
-            row_model[row.line] = found
-            row_how[row.line] = how
+            rows.model[row.line] = found
+            rows.how[row.line] = how
             if found != row.name:
                 notes.append(f"list row {row.line} '{row.name}' = database '{found}' (by {how})")
+    return rows
 
-    # -- results -------------------------------------------------------------------------
+
+def _result_models(name: str, names: _ModelNames, result_alias: Mapping[str, str], line: int, column: str,
+                   link_notes: list[str], problems: list[Problem]) -> list[str]:
+    """The models a results.csv cell names; every repair is noted, a name no model answers is a problem."""
+    raw = name
+    name = name.strip()
+    if name in names.ids:
+        if raw != name:
+            link_notes.append(f"{column} '{raw}': surrounding spaces removed")
+        return [name]
+    if _name_key(name) in names.by_name:
+        link_notes.append(f"{column} '{raw}' = '{names.by_name[_name_key(name)]}' (case/punctuation)")
+        return [names.by_name[_name_key(name)]]
+    prefix = [mid for mid in names.ids if re.sub(r"\s*\([^)]*\)\s*$", "", mid) == name]
+    if len(prefix) == 1:
+        link_notes.append(f"{column} '{raw}' = '{prefix[0]}' (name without its parenthesis)")
+        return prefix
+    if name in result_alias and result_alias[name] in names.ids:
+        link_notes.append(f"{column} '{raw}' = '{result_alias[name]}' (alias table)")
+        return [result_alias[name]]
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) > 1 and all(p in names.ids for p in parts):
+        link_notes.append(f"{column} '{raw}' names {len(parts)} models at once; the result links to each")
+        return parts
+    problems.append(Problem("results.csv", line, f"{column} '{raw}' names no model of models.csv; add the model or an alias in kg/data/aliases.toml"))
+    return []
+
+
+# --------------------------------------------------------------------------- results and lineage
+
+
+def _link_results(db: SurveyDatabase, names: _ModelNames, result_alias: Mapping[str, str], found: Mentions,
+                  node_of: dict[int, str], model_paper: dict[str, str], problems: list[Problem],
+                  notes: list[str]) -> tuple[list[ResultLink], dict[str, SubDataset]]:
+    """Each result's models, dataset (or sub-dataset of a table dataset) and source paper."""
     dataset_names = {d.name for d in db.datasets}
     sub_datasets: dict[str, SubDataset] = {}
     results: list[ResultLink] = []
-    result_alias = aliases.get("result_model_aliases", {})
-
-    def model_for(name: str, line: int, column: str, link_notes: list[str]) -> list[str]:
-        raw = name
-        name = name.strip()
-        if name in db_ids:
-            if raw != name:
-                link_notes.append(f"{column} '{raw}': surrounding spaces removed")
-            return [name]
-        if _name_key(name) in by_name:
-            link_notes.append(f"{column} '{raw}' = '{by_name[_name_key(name)]}' (case/punctuation)")
-            return [by_name[_name_key(name)]]
-        prefix = [mid for mid in db_ids if re.sub(r"\s*\([^)]*\)\s*$", "", mid) == name]
-        if len(prefix) == 1:
-            link_notes.append(f"{column} '{raw}' = '{prefix[0]}' (name without its parenthesis)")
-            return prefix
-        if name in result_alias and result_alias[name] in db_ids:
-            link_notes.append(f"{column} '{raw}' = '{result_alias[name]}' (alias table)")
-            return [result_alias[name]]
-        parts = [p.strip() for p in name.split(",")]
-        if len(parts) > 1 and all(p in db_ids for p in parts):
-            link_notes.append(f"{column} '{raw}' names {len(parts)} models at once; the result links to each")
-            return parts
-        problems.append(Problem("results.csv", line, f"{column} '{raw}' names no model of models.csv; add the model or an alias in kg/data/aliases.toml"))
-        return []
-
     for result in db.results:
         link_notes: list[str] = []
-        model_ids = model_for(result.model_id, result.line, "ID", link_notes)
-        related = model_for(result.related_paper, result.line, "Related Paper", link_notes) if result.related_paper.strip() else model_ids
+        model_ids = _result_models(result.model_id, names, result_alias, result.line, "ID", link_notes, problems)
+        related = (_result_models(result.related_paper, names, result_alias, result.line, "Related Paper", link_notes, problems)
+                   if result.related_paper.strip() else model_ids)
         if not model_ids:
             continue
         dataset = result.dataset.strip()
         if dataset not in dataset_names:
-            parent = max((d for d in dataset_names if dataset.startswith(d + " ")), key=len, default=None)
+            parent = parent_dataset(dataset, dataset_names)
             if parent is None:
                 problems.append(Problem("results.csv", result.line,
                                         f"Dataset '{result.dataset}' is not in datasets.csv; add it there or fix the name"))
                 continue
             sub_datasets.setdefault(dataset, SubDataset(dataset, parent))
             link_notes.append(f"Dataset '{dataset}' is a part of '{parent}'")
-        if result.line in result_mention:
-            source_paper = node_of[result_mention[result.line]]
+        if result.line in found.of_result:
+            source_paper = node_of[found.of_result[result.line]]
         elif related and related[0] in model_paper:
             source_paper = model_paper[related[0]]
         else:
             source_paper = model_paper[model_ids[0]]
         results.append(ResultLink(result, model_ids, related[0] if related else None, dataset, source_paper, link_notes))
         notes.extend(f"results.csv row {result.line}: {n}" for n in link_notes if "part of" not in n)
+    return results, sub_datasets
 
-    # -- lineage from the Visual Backbone and the taxonomy ----------------------------------
-    backbone_alias = aliases.get("backbone_aliases", {})
+
+def _backbone_lineage(db: SurveyDatabase, ids: set[str], backbone_alias: Mapping[str, str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Base models named by the Visual Backbone column; variants ('SAM-style ViT') are noted, not linked."""
     backbone_models: dict[str, list[str]] = {}
     backbone_notes: list[str] = []
     for model in db.models:
@@ -394,25 +344,51 @@ def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
             continue
         bases = []
         for part in (p.strip() for p in model.backbone.split(",")):
-            target = part if part in db_ids else backbone_alias.get(part)
-            if target and target in db_ids:
+            target = part if part in ids else backbone_alias.get(part)
+            if target and target in ids:
                 if target != model.id:
                     bases.append(target)
                 continue
-            named = [mid for mid in db_ids if re.search(rf"(?<![\w-]){re.escape(mid)}(?![\w-])", part) and len(mid) > 3]
+            named = [mid for mid in ids if re.search(rf"(?<![\w-]){re.escape(mid)}(?![\w-])", part) and len(mid) > 3]
             if named:
                 backbone_notes.append(f"'{model.id}': backbone '{part}' mentions {', '.join(sorted(named))} "
                                       "but is a variant; kept as an architecture fact, no basedOn")
         if bases:
             backbone_models[model.id] = bases
+    return backbone_models, backbone_notes
+
+
+def _section_base_models(survey: SurveyList, ids: set[str]) -> dict[str, str]:
+    """'SAM 2-based models' implies SAM 2 as the base of every model in the section."""
     section_base: dict[str, str] = {}
     for section in survey.sections:
-        m = re.match(r"^(.+?)-based models?$", section.strip(), re.I)
-        if m and m.group(1).strip() in db_ids:
+        m = re.match(r"^(.+?)-based models?$", section.strip(), re.IGNORECASE)
+        if m and m.group(1).strip() in ids:
             section_base[section] = m.group(1).strip()
+    return section_base
+
+
+def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
+            aliases: Mapping[str, Any] | None = None) -> Resolution:
+    aliases = aliases if aliases is not None else load_aliases()
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+    found = collect_mentions(survey, db, snapshot, problems)
+    clusters = _cluster(found, problems, notes)
+    papers, node_of = _paper_nodes(found.all, clusters)
+    model_paper = {mid: node_of[ids[0]] for mid, ids in found.of_model.items() if ids}
+    row_paper = {line: node_of[i] for line, i in found.of_row.items()}
+
+    names = _ModelNames(db)
+    rows = _match_list_rows(survey, names, row_paper, model_paper, aliases.get("model_aliases", {}), problems, notes)
+    results, sub_datasets = _link_results(db, names, aliases.get("result_model_aliases", {}), found, node_of,
+                                          model_paper, problems, notes)
+    backbone_models, backbone_notes = _backbone_lineage(db, names.ids, aliases.get("backbone_aliases", {}))
 
     return Resolution(
-        papers=papers, model_paper=model_paper, row_paper=row_paper, row_model=row_model, row_how=row_how,
-        list_only_models=list_only, results=results, sub_datasets=sub_datasets, backbone_models=backbone_models,
-        backbone_notes=backbone_notes, section_base_model=section_base, problems=problems, notes=notes,
+        papers=papers, model_paper=model_paper, row_paper=row_paper, row_model=rows.model, row_how=rows.how,
+        list_only_models=rows.list_only, results=results, sub_datasets=sub_datasets, backbone_models=backbone_models,
+        backbone_notes=backbone_notes, section_base_model=_section_base_models(survey, names.ids), problems=problems,
+        notes=notes,
     )

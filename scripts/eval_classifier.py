@@ -42,7 +42,12 @@ import time
 from pathlib import Path
 
 from ingest.survey import load_survey_list
-from kg.tracker.classify import Example, PaperClassifier, categories_from_sections, load_training_examples
+from kg.tracker.classify import (
+    Example,
+    PaperClassifier,
+    categories_from_sections,
+    load_training_examples,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "classify-dev.jsonl"

@@ -46,7 +46,7 @@ def section_of(categories: list[Category], label: str | None) -> str | None:
 
 class TestSurveyPapers:
     def test_leave_one_out_places_survey_papers_in_their_own_class(self, categories, examples):
-        # measured 48/56 = 0.857 (class) and 45/56 = 0.804 (relevant and right class); floors leave a margin
+        # 48/56 = 0.857 (class) and 45/56 = 0.804 (relevant and right class), as scripts/eval_classifier.py reports
         survey = [i for i in range(len(load_training_examples(extra=None))) if examples[i].label]
         right = end_to_end = 0
         for i in survey:
@@ -55,8 +55,7 @@ class TestSurveyPapers:
             right += model.rank(held.title, held.abstract)[0][0] == held.label
             pred = model.classify(held.title, held.abstract)
             end_to_end += pred.relevant and pred.category == held.label
-        assert right / len(survey) >= 0.78
-        assert end_to_end / len(survey) >= 0.72
+        assert (len(survey), right, end_to_end) == (56, 48, 45)
 
     def test_every_dev_class_label_is_a_survey_class(self, categories, dev):
         labels = {c.label for c in categories}
@@ -65,12 +64,11 @@ class TestSurveyPapers:
 
 class TestRelevance:
     def test_dev_set_relevance_f1(self, classifier, dev):
-        # measured F1 1.0 on the 74-item dev set; the floor allows a few regressions to show up as a failure
+        # 39 in scope and 35 near misses in the 74-item dev set: every one decided right (F1 1.0)
         tp = sum(1 for d in dev if d["label"] and classifier.classify(d["title"], d["abstract"]).relevant)
         fp = sum(1 for d in dev if not d["label"] and classifier.classify(d["title"], d["abstract"]).relevant)
         fn = sum(1 for d in dev if d["label"]) - tp
-        f1 = 2 * tp / (2 * tp + fp + fn)
-        assert f1 >= 0.9
+        assert (tp, fp, fn) == (39, 0, 0)
 
     @pytest.mark.parametrize(
         "kind",
@@ -89,7 +87,8 @@ class TestRelevance:
             "We adapt SAM with prompts to segment buildings and roads in aerial remote sensing images.",
         )
         assert not pred.relevant and pred.category is None
-        assert "off-domain" in pred.evidence["reason"] or "medical" in pred.evidence["reason"]
+        assert pred.evidence["reason"] == (
+            "out of scope: no medical cue; off-domain cues outweigh medical ones (aerial, remote sensing, satellite)")
 
 
 class TestClasses:
@@ -140,7 +139,8 @@ class TestClasses:
         model = PaperClassifier(subset, examples)
         pred = model.classify("UniverSeg-like In-Context Segmentation for Medical Images",
                               "A universal model segments new medical tasks from a support set.")
-        assert pred.category in {c.label for c in subset}
+        assert [c.label for c in subset] == ["Other models trained only on images"]
+        assert (pred.relevant, pred.category) == (True, "Other models trained only on images")
 
 
 class TestContract:
@@ -152,8 +152,10 @@ class TestContract:
 
     def test_prediction_shape(self, classifier):
         pred = classifier.classify("MedSAM-like box-prompted segmentation for ultrasound", None)
-        assert 0.0 <= pred.confidence <= 1.0
-        assert set(pred.evidence) >= {"matched_phrases", "nearest", "reason"}
+        assert (pred.relevant, pred.category, pred.confidence) == (True, "Zero-shot of SAM", 0.1886)
+        assert set(pred.evidence) == {"matched_phrases", "nearest", "reason"}
+        assert [n["label"] for n in pred.evidence["nearest"]] == [
+            "Zero-shot of SAM", "Other applications of SAM 2", "Full fine-tuning of SAM"]
         assert all(set(n) == {"title", "label", "similarity"} for n in pred.evidence["nearest"])
 
     def test_classify_jsonl_reports_bad_lines_and_continues(self, classifier):
@@ -167,8 +169,8 @@ class TestContract:
         out = [json.loads(x) for x in classify_jsonl(lines, classifier)]
         assert len(out) == 4
         assert out[0]["relevant"] is True and set(out[0]) == {"title", "relevant", "category", "confidence", "evidence"}
-        assert out[1]["line"] == 2 and "error" in out[1]
-        assert out[2]["line"] == 3 and "title" in out[2]["error"]
+        assert out[1] == {"line": 2, "error": "line 2: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}
+        assert out[2] == {"line": 3, "error": "line 3: missing 'title' (a non-empty string)"}
         assert out[3]["relevant"] is False
 
     def test_no_categories_is_an_error_that_names_the_fix(self, examples):

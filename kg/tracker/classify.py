@@ -20,274 +20,55 @@ Two stages, both explainable:
 
 Nothing here names a class: the categories and their examples come from the
 caller (the graph's SKOS scheme), so a renamed or added class just works.
+
+This module holds the classifier itself; its pieces live beside it and are
+re-exported here, so ``from kg.tracker.classify import ...`` keeps working:
+the records and training examples in :mod:`kg.tracker.classify_records`, the
+text normalisation in :mod:`kg.tracker.classify_text`, the cue phrases in
+:mod:`kg.tracker.cues` and the JSON Lines filter in :mod:`kg.tracker.classify_jsonl`.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
-import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
-from kg.resources import DATA_DIR
-
-BUNDLED_CUES = DATA_DIR / "classifier-cues.toml"
-BUNDLED_EXAMPLES = DATA_DIR / "classifier-examples.jsonl"
+from kg.tracker.classify_jsonl import classify_jsonl
+from kg.tracker.classify_records import (
+    BUNDLED_EXAMPLES,
+    Category,
+    Example,
+    Prediction,
+    categories_from_sections,
+    load_training_examples,
+)
+from kg.tracker.classify_text import SAM_TOKENS, Document, document, features, normalise
+from kg.tracker.cues import (
+    BUNDLED_CUES,
+    LABEL_FILLER,
+    CueSet,
+    PhraseMatcher,
+    derived_phrases,
+    label_words,
+    load_cues,
+)
 
 __all__ = [
+    "BUNDLED_CUES",
+    "BUNDLED_EXAMPLES",
     "Category",
     "Example",
-    "Prediction",
     "PaperClassifier",
+    "Prediction",
     "categories_from_sections",
-    "load_training_examples",
     "classify_jsonl",
+    "load_cues",
+    "load_training_examples",
 ]
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Category:
-    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader concept."""
-
-    label: str
-    section: str
-    iri: str | None = None
-
-
-@dataclass(frozen=True)
-class Example:
-    """A labelled paper; ``label`` None means 'not in scope' (a near miss)."""
-
-    title: str
-    abstract: str | None
-    label: str | None
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """The decision and why. ``confidence`` is the confidence in the decision returned
-    (in 'relevant, class X' when relevant, in 'not relevant' otherwise)."""
-
-    relevant: bool
-    category: str | None
-    confidence: float
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"relevant": self.relevant, "category": self.category, "confidence": self.confidence, "evidence": self.evidence}
-
-
-def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Category]:
-    """Categories from a ``section -> [class labels]`` mapping (the survey list's shape)."""
-    return [Category(label=label, section=section) for section, labels in sections.items() for label in labels]
-
-
-# --------------------------------------------------------------------------- text normalisation
-
-# SAM 2 must be told apart from SAM: 'SAM 2', 'SAM-2', 'SAM2', 'MedSAM2', 'Segment Anything Model 2'
-# all become the token ``sam2``; 'SAM', 'MedSAM', 'SAM-Med3D', 'Segment Anything' become ``sam``.
-# 'SAM 2D' / 'SAM-Med2D' are not SAM 2.
-_ANCHOR = re.compile(
-    r"(?P<sam2>(?i:segment[\s-]+anything(?:[\s-]+model)?[\s-]*v?2)(?![\w.]\d|[A-Za-z\d])"
-    r"|[A-Za-z\d]*SAM[\s-]?v?2(?![A-Za-z\d]|\.\d*[A-Za-z]))"
-    r"|(?P<sam>(?i:segment[\s-]+anything(?:[\s-]+model)?)|[A-Za-z\d]*SAM[A-Za-z\d]*)"
-)
-SAM_TOKENS = ("sam", "sam2")  # what _ANCHOR emits; a SAM mention implies segmentation and a generalist base
-_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z][a-z0-9]*")
-_STOP = frozenset(
-    """a an the of for to in on and or with by from as at is are be been was were this that these those
-    we our us it its their they which who can could may might will would also than then such via into
-    using use used based both only other not no but while over under between more most however here
-    there each all any new propose proposed method methods approach paper study results show shows
-    model models""".split()
-)
-
-
-def _anchor_replacement(match: re.Match[str]) -> str:
-    anchor = "sam2" if match.group("sam2") else "sam"
-    plain = re.sub(r"[^a-z0-9]+", " ", match.group(0).lower()).strip()
-    return f" {anchor} " if plain.replace(" ", "") == anchor else f" {plain} {anchor} "
-
-
-def normalise(text: str) -> str:
-    """Lower-case text with SAM/SAM 2 mentions turned into the anchor tokens ``sam`` / ``sam2``."""
-    return _ANCHOR.sub(_anchor_replacement, text).lower()
-
-
-def _stem(word: str) -> str:
-    """A deliberately crude plural/ending folder: enough to pair 'adapters' with 'adapter'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def tokens(normalised: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(normalised) if w not in _STOP and len(w) > 1]
-
-
-def _features(norm_title: str, norm_abstract: str) -> Counter[str]:
-    """Unigrams and bigrams of normalised text; the title counts twice because it is the
-    densest statement of scope."""
-    counts: Counter[str] = Counter()
-    for text, weight in ((norm_title, 2), (norm_abstract, 1)):
-        words = tokens(text)
-        for w in words:
-            counts[w] += weight
-        for a, b in zip(words, words[1:]):
-            counts[f"{a} {b}"] += weight
-    return counts
-
-
-# --------------------------------------------------------------------------- cue phrases
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    key: str  # the phrase as the cue file writes it (lower-cased unless case-sensitive)
-    words: tuple[str, ...]
-    prefix: bool  # the last word may continue ('adapt*')
-    exact_case: bool
-
-
-def _parse_phrase(phrase: str) -> _Phrase | None:
-    """'fine-tun*' -> words ('fine', 'tun'), prefix; a phrase with a capital letter keeps its case."""
-    phrase = phrase.strip()
-    exact_case = any(c.isupper() for c in phrase)
-    key = phrase if exact_case else phrase.lower()
-    words = tuple(re.findall(r"[A-Za-z0-9]+" if exact_case else r"[a-z0-9]+", key))
-    if not words:
-        return None
-    return _Phrase(key, words, key.endswith("*") and len(words[-1]) >= 3, exact_case)
-
-
-class PhraseMatcher:
-    """All cue phrases matched in one pass over a word list.
-
-    Phrases are indexed by their first word (exact, or its first three letters
-    for a prefix), so the cost is a couple of dict look-ups per word however
-    many phrases the cue file holds; a regex alternation of a few hundred
-    phrases was two orders of magnitude slower."""
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self._exact: dict[tuple[bool, str], list[_Phrase]] = defaultdict(list)
-        self._prefix: dict[tuple[bool, str], list[_Phrase]] = defaultdict(list)
-        for text in sorted(set(phrases)):
-            phrase = _parse_phrase(text)
-            if phrase is None:
-                continue
-            first = phrase.words[0]
-            if phrase.prefix and len(phrase.words) == 1:
-                self._prefix[(phrase.exact_case, first[:3])].append(phrase)
-            else:
-                self._exact[(phrase.exact_case, first)].append(phrase)
-
-    def find(self, folded: list[str], cased: list[str]) -> Counter[str]:
-        """Phrase key -> number of matches, given the text's lower-case and original-case words."""
-        found: Counter[str] = Counter()
-        for exact_case, words in ((False, folded), (True, cased)):
-            exact, prefix = self._exact, self._prefix
-            n = len(words)
-            for i, word in enumerate(words):
-                candidates = exact.get((exact_case, word), [])
-                if len(word) >= 3:
-                    candidates = candidates + prefix.get((exact_case, word[:3]), [])
-                for phrase in candidates:
-                    last = len(phrase.words) - 1
-                    if i + last >= n:
-                        continue
-                    if all(
-                        words[i + k].startswith(w) if (k == last and phrase.prefix) else words[i + k] == w
-                        for k, w in enumerate(phrase.words)
-                    ):
-                        found[phrase.key] += 1
-        return found
-
-
-class CueSet:
-    """A named group of phrases; matching itself is done once per text by :class:`PhraseMatcher`."""
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        parsed = [p for p in (_parse_phrase(t) for t in phrases if t and t.strip()) if p]
-        self.phrases = sorted({p.key for p in parsed})
-        self._keys = frozenset(self.phrases)
-
-    def pick(self, found: Counter[str]) -> Counter[str]:
-        return Counter({k: n for k, n in found.items() if k in self._keys})
-
-
-_LABEL_FILLER = frozenset(
-    "of for to the and on in other only both models model based trained medical images image "
-    "applications implementations".split()
-)
-
-
-def _label_words(label: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", normalise(label))
-
-
-def _derived_phrases(label: str, anchors: set[str]) -> list[str]:
-    """Cue phrases read off a class label: its runs of content words, the last word truncated
-    to a prefix ('Adapters for SAM' -> 'adapt*'; 'Zero-shot of SAM' -> 'zero shot*')."""
-    runs: list[list[str]] = [[]]
-    for word in _label_words(label):
-        if word in _LABEL_FILLER or word in anchors:
-            runs.append([])
-        else:
-            runs[-1].append(word)
-    phrases = []
-    for run in runs:
-        if not run:
-            continue
-        last = run[-1]
-        cut = max(4, min(len(last) - 3, 6))
-        phrases.append(" ".join(run[:-1] + [last[:cut]]) + "*")
-    return phrases
-
-
-def load_cues(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the cue file (TOML). Errors name the file so the fix is obvious."""
-    path = Path(path) if path else BUNDLED_CUES
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML ({exc}); fix the cue file") from exc
-
-
-# --------------------------------------------------------------------------- the classifier
-
-
-@dataclass
-class _Doc:
-    title: str
-    abstract: str
-    norm_title: str
-    norm_abstract: str
-    title_words: tuple[list[str], list[str]]  # (lower-case from the normalised text, original case)
-    abstract_words: tuple[list[str], list[str]]
-
-
-def _doc(title: str, abstract: str | None) -> _Doc:
-    title = title or ""
-    abstract = abstract or ""
-    norm_title, norm_abstract = normalise(title), normalise(abstract)
-
-    def words(original: str, normalised: str) -> tuple[list[str], list[str]]:
-        return re.findall(r"[a-z0-9]+", normalised), re.findall(r"[A-Za-z0-9]+", original)
-
-    return _Doc(title, abstract, norm_title, norm_abstract, words(title, norm_title), words(abstract, norm_abstract))
 
 
 class PaperClassifier:
@@ -302,7 +83,7 @@ class PaperClassifier:
     k_neighbours = 5
     relevance_threshold = 0.5
     # class score = section + centroid + neighbours + cues; set by leave-one-out on the training data
-    weights = {"section": 1.0, "centroid": 0.6, "knn": 0.4, "cue": 1.2, "section_cue": 0.5, "residual_section": 2.0}
+    weights: ClassVar[dict[str, float]] = {"section": 1.0, "centroid": 0.6, "knn": 0.4, "cue": 1.2, "section_cue": 0.5, "residual_section": 2.0}
 
     def __init__(
         self,
@@ -335,7 +116,7 @@ class PaperClassifier:
 
     def _init_sections(self, extra: Mapping[str, Any]) -> None:
         """Anchors are the words of a section label that no other section label has."""
-        words = {s: set(_label_words(s)) - _LABEL_FILLER for s in self.sections}
+        words = {s: set(label_words(s)) - LABEL_FILLER for s in self.sections}
         self.anchors: dict[str, set[str]] = {
             s: {w for w in words[s] if not any(w in words[o] for o in self.sections if o != s)} for s in self.sections
         }
@@ -346,7 +127,7 @@ class PaperClassifier:
         self._class_cues: dict[str, CueSet] = {}
         self._cue_weight: dict[str, dict[str, float]] = {}
         for c in self.categories:
-            phrases = _derived_phrases(c.label, all_anchors) + list(extra.get(c.label, {}).get("phrases", []))
+            phrases = derived_phrases(c.label, all_anchors) + list(extra.get(c.label, {}).get("phrases", []))
             self._class_cues[c.label] = CueSet(phrases)
         # a phrase shared by several classes of one section says little about which one
         for section in self.sections:
@@ -357,7 +138,7 @@ class PaperClassifier:
 
     def _init_vectors(self, examples: list[Example]) -> None:
         self.examples = examples
-        feats = [_features(normalise(e.title), normalise(e.abstract or "")) for e in examples]
+        feats = [features(normalise(e.title), normalise(e.abstract or "")) for e in examples]
         df: Counter[str] = Counter()
         for f in feats:
             df.update(f.keys())
@@ -397,8 +178,8 @@ class PaperClassifier:
 
     def classify(self, title: str, abstract: str | None = None) -> Prediction:
         """Decide relevance, then class; same input, same output."""
-        doc = _doc(title, abstract)
-        idx, val = self._weights(_features(doc.norm_title, doc.norm_abstract))
+        doc = document(title, abstract)
+        idx, val = self._weights(features(doc.norm_title, doc.norm_abstract))
         sims = val @ self._matrix[idx] if len(idx) else np.zeros(len(self.examples))
         found = self._found(doc)
         relevance, rel_phrases, reason = self._relevance(doc, found, sims)
@@ -426,8 +207,8 @@ class PaperClassifier:
 
     def rank(self, title: str, abstract: str | None = None) -> list[tuple[str, float]]:
         """Class scores best first, ignoring the relevance gate (for evaluation and review queues)."""
-        doc = _doc(title, abstract)
-        idx, val = self._weights(_features(doc.norm_title, doc.norm_abstract))
+        doc = document(title, abstract)
+        idx, val = self._weights(features(doc.norm_title, doc.norm_abstract))
         sims = val @ self._matrix[idx] if len(idx) else np.zeros(len(self.examples))
         scores, _, _ = self._class_scores(doc, self._found(doc), idx, val, sims)
         order = np.argsort(-scores, kind="stable")
@@ -435,7 +216,7 @@ class PaperClassifier:
 
     # ---- stage 1
 
-    def _found(self, doc: _Doc) -> tuple[Counter[str], Counter[str]]:
+    def _found(self, doc: Document) -> tuple[Counter[str], Counter[str]]:
         """All cue phrases in the title and in the abstract (one matcher pass each)."""
         return self._matcher.find(*doc.title_words), self._matcher.find(*doc.abstract_words)
 
@@ -443,7 +224,7 @@ class PaperClassifier:
     def _count(cues: CueSet, found: tuple[Counter[str], Counter[str]]) -> tuple[Counter[str], Counter[str]]:
         return cues.pick(found[0]), cues.pick(found[1])
 
-    def _relevance(self, doc: _Doc, found: tuple[Counter[str], Counter[str]], sims: np.ndarray) -> tuple[float, list[str], str]:
+    def _relevance(self, doc: Document, found: tuple[Counter[str], Counter[str]], sims: np.ndarray) -> tuple[float, list[str], str]:
         med_t, med_a = self._count(self._medical, found)
         seg_t, seg_a = self._count(self._segmentation, found)
         strong_t, strong_a = self._count(self._strong, found)
@@ -499,7 +280,7 @@ class PaperClassifier:
 
     # ---- stage 2
 
-    def _section_evidence(self, doc: _Doc, found: tuple[Counter[str], Counter[str]]) -> dict[str, float]:
+    def _section_evidence(self, doc: Document, found: tuple[Counter[str], Counter[str]]) -> dict[str, float]:
         """Anchor words (title x3, abstract x1, capped) plus the section's cue phrases."""
         title_words, abstract_words = doc.title_words[0], doc.abstract_words[0]
         counts = {
@@ -521,7 +302,7 @@ class PaperClassifier:
         return evidence
 
     def _class_scores(
-        self, doc: _Doc, found: tuple[Counter[str], Counter[str]], idx: np.ndarray, val: np.ndarray, sims: np.ndarray
+        self, doc: Document, found: tuple[Counter[str], Counter[str]], idx: np.ndarray, val: np.ndarray, sims: np.ndarray
     ) -> tuple[np.ndarray, dict[str, list[str]], str]:
         evidence = self._section_evidence(doc, found)
         default = self.weights["residual_section"]  # sections with no anchor words compete at this level
@@ -551,53 +332,3 @@ class PaperClassifier:
         w = self.weights
         scores = w["section"] * sec + w["centroid"] * centroid + w["knn"] * knn + w["cue"] * cue
         return scores, phrases, section
-
-
-# --------------------------------------------------------------------------- data and streaming
-
-
-def load_training_examples(extra: Path | str | None = BUNDLED_EXAMPLES) -> list[Example]:
-    """The survey's own papers from the bundled arXiv snapshot (label = their survey class,
-    None for the snapshot's extra rows such as SAM itself) plus the hand-written examples."""
-    import ingest  # local import: kg may depend on ingest, and this keeps import time small
-
-    snapshot = Path(ingest.__file__).parent / "data" / "arxiv-snapshot.json"
-    examples = []
-    for row in json.loads(snapshot.read_text(encoding="utf-8")):
-        title = row.get("title") or row.get("seed_title")
-        if title:
-            examples.append(Example(title, row.get("abstract"), row.get("seed_class")))
-    if extra:
-        for number, line in enumerate(Path(extra).read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                examples.append(Example(row["title"], row.get("abstract"), row.get("label")))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"line {number} of {extra}: {exc}; each line needs a JSON object with 'title'") from exc
-    return examples
-
-
-def classify_jsonl(lines: Iterable[str], classifier: PaperClassifier) -> Iterator[str]:
-    """JSON Lines in ({"title", "abstract"}), JSON Lines out; a bad line becomes
-    {"line": n, "error": ...} and the stream goes on, so one broken record never
-    loses a night's batch."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError("expected a JSON object")
-            title = row.get("title")
-            if not isinstance(title, str) or not title.strip():
-                raise ValueError("missing 'title' (a non-empty string)")
-            abstract = row.get("abstract")
-            if abstract is not None and not isinstance(abstract, str):
-                raise ValueError("'abstract' must be a string or null")
-        except (json.JSONDecodeError, ValueError) as exc:
-            yield json.dumps({"line": number, "error": f"line {number}: {exc}"})
-            continue
-        prediction = classifier.classify(title, abstract)
-        yield json.dumps({"title": title, **prediction.to_dict()}, ensure_ascii=False)

@@ -17,10 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.aliases import gazetteer_aliases
+
 if TYPE_CHECKING:  # pragma: no cover - typing only; ingest never imports kg
     from ingest.records import SurveyDatabase
 
-__all__ = ["Link", "Gazetteer", "DATASET_ALIASES", "MODEL_ALIASES", "MODALITY_ALIASES"]
+__all__ = ["DATASET_ALIASES", "MODALITY_ALIASES", "MODEL_ALIASES", "Gazetteer", "Link"]
 
 Kind = str  # 'dataset' | 'model' | 'modality'
 
@@ -39,76 +41,10 @@ class Link:
         return self.start + len(self.evidence)
 
 
-# ---- hand-written alias tables (target -> aliases). Targets missing from the caller's tables are dropped,
-# except the collection 'MSD' and base models outside the survey database (CLIP), which stand for themselves.
+# ---- hand-written alias tables (target -> aliases): their one home is kg/data/aliases.toml ([gazetteer.*]),
+# shared with entity resolution, and exported under these names as part of this module's API.
 
-DATASET_ALIASES: dict[str, list[str]] = {
-    "BTCV": ["Synapse multi-organ", "Synapse multi-organ segmentation", "Synapse multi-organ CT",
-             "Beyond the Cranial Vault", "Multi-Atlas Labeling Beyond the Cranial Vault", "BTCV abdomen"],
-    "MSD": ["Medical Segmentation Decathlon", "MSD", "Medical Decathlon", "MSD challenge"],
-    "MSD Cardiac": ["MSD Heart", "Task02_Heart", "MSD Task02"],
-    "LiTS / MSD Liver": ["Task03_Liver", "MSD Task03", "LiTS17", "LiTS 2017", "Liver Tumor Segmentation Challenge",
-                         "Liver Tumour Segmentation Challenge", "Liver Tumor Segmentation Benchmark"],
-    "MSD Hippocampus": ["Task04_Hippocampus", "MSD Task04"],
-    "MSD Prostate": ["Task05_Prostate", "MSD Task05", "Medical Segmentation Decathlon - Prostate"],
-    "MSD Lung Tumors": ["MSD Lung", "MSD Lung Tumours", "Task06_Lung", "MSD Task06"],
-    "MSD Pancreas Tumour": ["MSD Pancreas", "MSD Pancreas Tumor", "Task07_Pancreas", "MSD Task07"],
-    "MSD Hepatic Vessels": ["MSD Hepatic Vessel", "Task08_HepaticVessel", "MSD Task08"],
-    "MSD Spleen": ["Task09_Spleen", "MSD Task09"],
-    "MSD Colon Cancer": ["MSD Colon", "Task10_Colon", "MSD Task10"],
-    "AMOS": ["AMOS22", "AMOS 2022", "AMOS-CT", "AMOS-MRI"],
-    "TotalSegmentator": ["Total Segmentator", "TotalSegmentator dataset"],
-    "BraTS": ["BRATS", "Brain Tumor Segmentation Challenge", "Brain Tumour Segmentation Challenge", "BraTS challenge"],
-    "KiTS": ["KITS", "Kidney Tumor Segmentation Challenge", "Kidney Tumour Segmentation Challenge"],
-    "ACDC": ["Automated Cardiac Diagnosis Challenge"],
-    "FLARE": ["MICCAI FLARE", "FLARE challenge", "FLARE21", "FLARE22", "FLARE23", "FLARE24"],
-    "MM-WHS": ["MMWHS", "Multi-Modality Whole Heart Segmentation Challenge"],
-    "AutoPET": ["autoPET", "AUTOPET"],
-    "Pancreas-CT": ["NIH Pancreas", "NIH pancreas dataset"],
-    "LIDC-IDRI": ["LIDC"],
-    "M&Ms": ["M&Ms-2", "MnMs"],
-    "CHAOS": ["CHAOS challenge"],
-}
-
-MODEL_ALIASES: dict[str, list[str]] = {
-    "SAM": ["Segment Anything Model", "Segment Anything", "SAM1", "SAM 1", "SAM-1", "SAM v1"],
-    "SAM 2": ["Segment Anything Model 2", "Segment Anything 2", "SAM2", "SAM-2", "SAM v2", "SAM 2.1", "SAM2.1"],
-    "MedSAM": ["Medical Segment Anything Model"],
-    "Med-SA": ["Medical SAM Adapter"],
-    "nnU-Net": ["nnUNet", "nn-UNet", "nnU-Net framework", "nnUNet framework"],
-    "SwinUNETR": ["Swin UNETR", "Swin-UNETR"],
-    "U-Net": ["UNet", "U-shaped network"],
-    "3D U-Net": ["3D UNet", "3D-UNet"],
-    "UNet++": ["U-Net++", "Nested U-Net"],
-    "TransUNet": ["Trans-UNet"],
-    "STU-Net": ["STUNet"],
-    "SAM-Med3D": ["SAM Med3D"],
-    "SAM-Med2D": ["SAM Med2D"],
-    "UniverSeg": ["Universeg"],
-    "CLIP-Driven Universal Model": ["CLIP-driven universal model"],
-    "CLIP": ["Contrastive Language-Image Pre-training", "Contrastive Language-Image Pretraining"],
-    "SegResNet": ["Seg-ResNet"],
-}
-
-# label -> aliases; labels CT, MRI, PET and fMRI are the ones the datasets table uses ('3D MRI (T1)' -> MRI)
-MODALITY_ALIASES: dict[str, list[str]] = {
-    "CT": ["CT", "computed tomography", "CT scan", "CT scans", "CBCT", "cone-beam CT", "cone beam CT", "CECT", "NCCT", "LDCT"],
-    "MRI": ["MRI", "MR", "magnetic resonance", "magnetic resonance imaging", "MR imaging", "cMRI", "cine MRI"],
-    "fMRI": ["fMRI", "functional MRI"],
-    "PET": ["PET", "positron emission tomography", "FDG-PET", "PSMA-PET"],
-    "ultrasound": ["ultrasound", "ultrasonography", "sonography", "ultrasound imaging", "echocardiography",
-                   "echocardiogram", "echocardiograms", "transrectal ultrasound"],
-    "X-ray": ["X-ray", "X-rays", "x-ray", "x-rays", "X-Ray", "radiograph", "radiographs", "radiography", "CXR",
-              "chest X-ray", "chest radiograph", "chest radiographs", "mammography", "mammogram", "mammograms"],
-    "endoscopy": ["endoscopy", "endoscopic", "colonoscopy", "colonoscopic", "laparoscopy", "laparoscopic",
-                  "gastroscopy", "capsule endoscopy"],
-    "dermoscopy": ["dermoscopy", "dermoscopic", "dermatoscopy", "dermatoscopic"],
-    "fundus": ["fundus", "fundus photography", "fundus images", "fundus photographs", "retinal fundus"],
-    "histopathology": ["histopathology", "histopathological", "histology", "histological", "whole-slide image",
-                       "whole-slide images", "whole slide images", "WSI", "WSIs", "H&E"],
-    "microscopy": ["microscopy", "microscopic", "fluorescence microscopy", "electron microscopy", "cell microscopy"],
-    "OCT": ["OCT", "optical coherence tomography"],
-}
+DATASET_ALIASES, MODEL_ALIASES, MODALITY_ALIASES = gazetteer_aliases()
 
 _SEPARATOR = re.compile(r"[\s\-_]+")
 _WORD_CHAR = "A-Za-z0-9"
@@ -137,7 +73,7 @@ def _alias_regex(alias: str) -> str:
 
 
 def _name_overlap(key: str, alias: str) -> int:
-    words = lambda s: set(re.findall(r"[a-z0-9]+", s.lower()))  # noqa: E731
+    words = lambda s: set(re.findall(r"[a-z0-9]+", s.lower()))
     return len(words(key) & words(alias))
 
 
@@ -220,7 +156,7 @@ class Gazetteer:
     @classmethod
     def from_survey_database(cls, db: SurveyDatabase) -> Gazetteer:
         """Datasets from Name, Full Name and versioned sub-datasets; models from ID and Visual Backbone;
-        plus the hand-written alias tables of this module."""
+        plus the hand-written alias tables (kg/data/aliases.toml)."""
         datasets: dict[str, list[str]] = {d.name: [] for d in db.datasets}
         full_names: set[str] = set()
         for d in db.datasets:

@@ -1,0 +1,82 @@
+"""What the paper classifier reads and returns: taxonomy classes, labelled examples, predictions.
+
+The classes come from the caller (the graph's SKOS scheme, or the survey list's
+``section -> classes`` mapping); the labelled examples come from the bundled arXiv
+snapshot plus the hand-written ``kg/data/classifier-examples.jsonl``. Keeping them apart
+from the classifier lets the review queue and the CLI build categories without
+loading numpy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.resources import DATA_DIR
+
+BUNDLED_EXAMPLES = DATA_DIR / "classifier-examples.jsonl"
+
+__all__ = ["BUNDLED_EXAMPLES", "Category", "Example", "Prediction", "categories_from_sections", "load_training_examples"]
+
+
+@dataclass(frozen=True)
+class Category:
+    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader concept."""
+
+    label: str
+    section: str
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled paper; ``label`` None means 'not in scope' (a near miss)."""
+
+    title: str
+    abstract: str | None
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The decision and why. ``confidence`` is the confidence in the decision returned
+    (in 'relevant, class X' when relevant, in 'not relevant' otherwise)."""
+
+    relevant: bool
+    category: str | None
+    confidence: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"relevant": self.relevant, "category": self.category, "confidence": self.confidence, "evidence": self.evidence}
+
+
+def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Category]:
+    """Categories from a ``section -> [class labels]`` mapping (the survey list's shape)."""
+    return [Category(label=label, section=section) for section, labels in sections.items() for label in labels]
+
+
+def load_training_examples(extra: Path | str | None = BUNDLED_EXAMPLES) -> list[Example]:
+    """The survey's own papers from the bundled arXiv snapshot (label = their survey class,
+    None for the snapshot's extra rows such as SAM itself) plus the hand-written examples."""
+    import ingest  # local import: kg may depend on ingest, and this keeps import time small
+
+    snapshot = Path(ingest.__file__).parent / "data" / "arxiv-snapshot.json"
+    examples = []
+    for row in json.loads(snapshot.read_text(encoding="utf-8")):
+        title = row.get("title") or row.get("seed_title")
+        if title:
+            examples.append(Example(title, row.get("abstract"), row.get("seed_class")))
+    if extra:
+        for number, line in enumerate(Path(extra).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                examples.append(Example(row["title"], row.get("abstract"), row.get("label")))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"line {number} of {extra}: {exc}; each line needs a JSON object with 'title'") from exc
+    return examples
