@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store import Store, StoreError, store_url
+from kg.vocab import SURVEY_DB
 
 FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
@@ -41,7 +42,7 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
     fmt = rdf_format(source, fmt_name)
     if not fmt.supports_datasets and graph is None:
         raise StoreError(f"{source} holds triples, and the store keeps every triple in a named graph; "
-                         "pass --graph IRI (for example https://w3id.org/medseg-kg/graph/survey-db)")
+                         f"pass --graph IRI (for example {SURVEY_DB})")
     if store_url(location) is not None:
         store = Store.open(location)
         _refuse_if_not_empty(store)

@@ -40,6 +40,8 @@ from kg.synthetic_names import (
     WORDS,
 )
 from kg.vocab import (
+    (, ARXIV, ONTOLOGY_GRAPH, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST,
+)
     BIBO,
     CITO,
     DCTERMS,
@@ -55,12 +57,12 @@ from kg.vocab import (
     XSD,
 )
 
-G_ONTOLOGY = str(GRAPH["ontology"])
-G_LIST = str(GRAPH["survey-list"])
-G_DB = str(GRAPH["survey-db"])
-G_ARXIV = str(GRAPH["arxiv"])
-G_S2 = str(GRAPH["semantic-scholar"])
-G_PROV = str(GRAPH["provenance"])
+G_ONTOLOGY = str(ONTOLOGY_GRAPH)
+G_LIST = str(SURVEY_LIST)
+G_DB = str(SURVEY_DB)
+G_ARXIV = str(ARXIV)
+G_S2 = str(SEMANTIC_SCHOLAR)
+G_PROV = str(PROVENANCE)
 
 @dataclass
 class SyntheticCounts:

@@ -4,22 +4,31 @@ their classes from here, so a new class in the graph needs no code change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from kg.queries import internal
 from kg.store import Store
 from kg.vocab import TAXONOMY_SCHEME
 
-if TYPE_CHECKING:
-    from kg.tracker.classify import Category
+
+@dataclass(frozen=True)
+class Category:
+    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader concept."""
+
+    label: str
+    section: str
+    iri: str | None = None
+
+
+def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Category]:
+    """Categories from a ``section -> [class labels]`` mapping (the survey list's shape)."""
+    return [Category(label=label, section=section) for section, labels in sections.items() for label in labels]
 
 
 def taxonomy_categories(store: Store) -> list[Category]:
     """Every concept of the taxonomy scheme without narrower concepts, with its section (the
     broader concept's prefLabel, or itself for a section that is its own class)."""
-    from kg.tracker.classify import Category
-
     rows = store.select(internal("taxonomy-classes", scheme=str(TAXONOMY_SCHEME))).rows
     by_label: dict[str, Category] = {}
     for r in rows:
@@ -41,6 +50,5 @@ def _survey_order() -> Callable[[Category], tuple[int, str, str]]:
 def bundled_categories() -> list[Category]:
     """The classes of the bundled survey list: the fallback when no store exists yet."""
     from ingest.survey import load_survey_list
-    from kg.tracker.classify import categories_from_sections
 
     return categories_from_sections(load_survey_list().categories)

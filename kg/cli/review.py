@@ -7,19 +7,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from kg.cli.common import location, open_store
 from kg.store import Store, StoreError, store_url
-from kg.taxonomy import bundled_categories, taxonomy_categories
+from kg.taxonomy import Category, bundled_categories, taxonomy_categories
 from ingest.curation import CurationError, Decision, append_decision, latest_decisions
 from kg.paths import curation_file
 from kg.tracker.review import UnknownPaper, apply_curation, queue, resolve_paper
-
-if TYPE_CHECKING:
-    from kg.tracker.classify import Category
 
 
 @click.group()

@@ -16,7 +16,7 @@ from kg.mapping.papers import map_papers
 from kg.mapping.terms import (
     FRAMEWORKS, SURVEY_ARXIV_ID, concept_iri, dataset_iri, date_literal, decimal_literal, model_iri, paper_iri,
 )
-from kg.resolve import Resolution, ResultLink
+from kg.resolve import Resolution, ResultLink, parent_dataset
 from kg.vocab import (
     ARXIV_SNAPSHOT, CITO, DCTERMS, FOAF, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, SURVEY_DB, SURVEY_LIST,
     TAXONOMY_SCHEME, XSD,
@@ -144,7 +144,7 @@ def _map_db_dataset(sdb: Graph, d: DbDataset, table_names: set[str]) -> None:
         if value is not None:
             sdb.add((ds, prop, Literal(value, datatype=XSD.integer)))
     # 'BTCV Cervix' is a part of 'BTCV': the table's own naming says so.
-    parent = max((p for p in table_names if d.name.startswith(p + " ")), key=len, default=None)
+    parent = parent_dataset(d.name, table_names)
     if parent:
         sdb.add((ds, DCTERMS.isPartOf, dataset_iri(parent)))
 

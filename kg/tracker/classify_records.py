@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.resources import DATA_DIR
+from kg.taxonomy import Category, categories_from_sections
 
 BUNDLED_EXAMPLES = DATA_DIR / "classifier-examples.jsonl"
 
 __all__ = ["BUNDLED_EXAMPLES", "Category", "Example", "Prediction", "categories_from_sections", "load_training_examples"]
-
-
-@dataclass(frozen=True)
-class Category:
-    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader concept."""
-
-    label: str
-    section: str
-    iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,11 +44,6 @@ class Prediction:
 
     def to_dict(self) -> dict[str, Any]:
         return {"relevant": self.relevant, "category": self.category, "confidence": self.confidence, "evidence": self.evidence}
-
-
-def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Category]:
-    """Categories from a ``section -> [class labels]`` mapping (the survey list's shape)."""
-    return [Category(label=label, section=section) for section, labels in sections.items() for label in labels]
 
 
 def load_training_examples(extra: Path | str | None = BUNDLED_EXAMPLES) -> list[Example]:
