@@ -40,14 +40,17 @@ from kg.synthetic_names import (
     WORDS,
 )
 from kg.vocab import (
-    (, ARXIV, ONTOLOGY_GRAPH, PROVENANCE, SEMANTIC_SCHOLAR, SURVEY_DB, SURVEY_LIST,
-)
+    ARXIV,
     BIBO,
     CITO,
     DCTERMS,
     FOAF,
-    GRAPH,
     ID,
+    ONTOLOGY_GRAPH,
+    PROVENANCE,
+    SEMANTIC_SCHOLAR,
+    SURVEY_DB,
+    SURVEY_LIST,
     MSKG,
     PROV,
     RDF,
