@@ -39,41 +39,72 @@ def machine() -> dict[str, Any]:
 
     mem = ""
     try:
-        kib = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal")).split()[1])
+        kib = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{kib / 2**20:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory": mem, "os": platform.platform(),
-            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+    }
 
 
 def _headline(m: Measurements) -> dict[str, Any]:
     ours, counts = m.ours, m.counts
     return {
-        "papers": m.papers, "seed": m.seed, "triples": ours["triples"], "quads_written": counts.quads,
-        "models": counts.models, "datasets": counts.datasets, "results": counts.results, "people": counts.people,
-        "citations": counts.citations, "graphs": counts.graphs,
-        "generate_s": round(m.generate_s, 3), "load_s": round(ours["load_s"], 3),
-        "bulk_load_s": round(ours["bulk_load_s"], 3), "compact_s": round(ours["compact_s"], 3),
+        "papers": m.papers,
+        "seed": m.seed,
+        "triples": ours["triples"],
+        "quads_written": counts.quads,
+        "models": counts.models,
+        "datasets": counts.datasets,
+        "results": counts.results,
+        "people": counts.people,
+        "citations": counts.citations,
+        "graphs": counts.graphs,
+        "generate_s": round(m.generate_s, 3),
+        "load_s": round(ours["load_s"], 3),
+        "bulk_load_s": round(ours["bulk_load_s"], 3),
+        "compact_s": round(ours["compact_s"], 3),
         "reopen_s": round(ours["reopen_s"], 3),
-        "peak_rss_mb": round(ours["peak_rss_mb"], 1), "load_peak_rss_mb": round(ours["load_peak_rss_mb"], 1),
-        "query_peak_rss_mb": round(ours["query_peak_rss_mb"], 1), "store_mb": round(ours["store_mb"], 1),
-        "export_s": round(ours["export_s"], 3), "export_mb": round(ours["export_mb"], 1),
-        "repeats": m.repeats, "query_timeout_s": m.query_timeout, "baseline": None, "queries": [],
+        "peak_rss_mb": round(ours["peak_rss_mb"], 1),
+        "load_peak_rss_mb": round(ours["load_peak_rss_mb"], 1),
+        "query_peak_rss_mb": round(ours["query_peak_rss_mb"], 1),
+        "store_mb": round(ours["store_mb"], 1),
+        "export_s": round(ours["export_s"], 3),
+        "export_mb": round(ours["export_mb"], 1),
+        "repeats": m.repeats,
+        "query_timeout_s": m.query_timeout,
+        "baseline": None,
+        "queries": [],
         "machine": machine(),
     }
 
 
 def _baseline(ours: dict[str, Any], theirs: dict[str, Any], repeats: int) -> dict[str, Any]:
-    b: dict[str, Any] = {"engine": "rdflib Dataset(default_union=True), default in-memory store",
-                         "finished": theirs["finished"], "repeats": repeats}
+    b: dict[str, Any] = {
+        "engine": "rdflib Dataset(default_union=True), default in-memory store",
+        "finished": theirs["finished"],
+        "repeats": repeats,
+    }
     for key in ("load_s", "triples", "peak_rss_mb", "export_s"):
         if key in theirs:
             b[key] = round(theirs[key], 3) if isinstance(theirs[key], float) else theirs[key]
@@ -87,8 +118,16 @@ def _baseline(ours: dict[str, Any], theirs: dict[str, Any], repeats: int) -> dic
 def _question_row(m: Measurements, name: str) -> dict[str, Any]:
     """One question: Oxigraph's times, rdflib's, their ratio and whether the answers agree."""
     q = m.ours["queries"][name]
-    row: dict[str, Any] = {"name": name, "rows": q.get("rows"), "p50_ms": None, "p95_ms": None,
-                           "runs": q.get("runs", 0), "baseline_p50_ms": None, "ratio": None, "same_results": None}
+    row: dict[str, Any] = {
+        "name": name,
+        "rows": q.get("rows"),
+        "p50_ms": None,
+        "p95_ms": None,
+        "runs": q.get("runs", 0),
+        "baseline_p50_ms": None,
+        "ratio": None,
+        "same_results": None,
+    }
     if q.get("timed_out"):
         row["timed_out_after_s"] = m.query_timeout
     else:
@@ -97,11 +136,14 @@ def _question_row(m: Measurements, name: str) -> dict[str, Any]:
     if bq is not None and bq.get("timed_out"):
         row["baseline_timed_out_after_s"] = m.query_timeout
     elif bq is not None:
-        row.update(baseline_p50_ms=round(bq["p50_ms"], 2), baseline_p95_ms=round(bq["p95_ms"], 2),
-                   baseline_runs=bq["runs"], baseline_rows=bq["rows"])
+        row.update(
+            baseline_p50_ms=round(bq["p50_ms"], 2),
+            baseline_p95_ms=round(bq["p95_ms"], 2),
+            baseline_runs=bq["runs"],
+            baseline_rows=bq["rows"],
+        )
         if not q.get("timed_out"):
-            row.update(ratio=round(bq["p50_ms"] / max(q["p50_ms"], 1e-3), 1),
-                       same_results=q["answer"] == bq["answer"])
+            row.update(ratio=round(bq["p50_ms"] / max(q["p50_ms"], 1e-3), 1), same_results=q["answer"] == bq["answer"])
     if m.memory is not None:
         mq = m.memory["queries"].get(name)
         row["memory_p50_ms"] = round(mq["p50_ms"], 2) if mq else None
@@ -128,8 +170,11 @@ def build_report(m: Measurements) -> dict[str, Any]:
     if m.theirs is not None:
         report["baseline"] = _baseline(m.ours, m.theirs, m.baseline_repeats)
     if m.memory is not None:
-        report["in_memory"] = {"engine": "pyoxigraph Store() in memory", "finished": m.memory["finished"],
-                               **{k: round(m.memory[k], 3) for k in ("load_s", "peak_rss_mb") if k in m.memory}}
+        report["in_memory"] = {
+            "engine": "pyoxigraph Store() in memory",
+            "finished": m.memory["finished"],
+            **{k: round(m.memory[k], 3) for k in ("load_s", "peak_rss_mb") if k in m.memory},
+        }
     report["queries"] = [_question_row(m, name) for name in m.questions]
     report["goals"] = _goals(report)
     return report
@@ -137,36 +182,52 @@ def build_report(m: Measurements) -> dict[str, Any]:
 
 # -- printed -------------------------------------------------------------------------------
 
+
 def _steps_table(report: dict[str, Any]) -> Any:
     from rich.table import Table
 
     b = report["baseline"] or {}
     t = Table("step", "oxigraph (on disk)", "rdflib (in memory)", "ratio")
-    t.add_row(f"load ({report['bulk_load_s']:.2f} s + compaction {report['compact_s']:.2f} s)",
-              f"{report['load_s']:.2f} s", f"{b['load_s']:.2f} s" if "load_s" in b else "-",
-              f"{b['load_ratio']}x" if "load_ratio" in b else "-")
-    t.add_row("peak RSS", f"{report['peak_rss_mb']:.0f} MB (load {report['load_peak_rss_mb']:.0f}, "
-              f"questions {report['query_peak_rss_mb']:.0f})",
-              f"{b['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in b else "-", "")
+    t.add_row(
+        f"load ({report['bulk_load_s']:.2f} s + compaction {report['compact_s']:.2f} s)",
+        f"{report['load_s']:.2f} s",
+        f"{b['load_s']:.2f} s" if "load_s" in b else "-",
+        f"{b['load_ratio']}x" if "load_ratio" in b else "-",
+    )
+    t.add_row(
+        "peak RSS",
+        f"{report['peak_rss_mb']:.0f} MB (load {report['load_peak_rss_mb']:.0f}, "
+        f"questions {report['query_peak_rss_mb']:.0f})",
+        f"{b['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in b else "-",
+        "",
+    )
     t.add_row("store on disk", f"{report['store_mb']:.0f} MB", "-", "")
-    t.add_row("export N-Quads", f"{report['export_s']:.2f} s", f"{b['export_s']:.2f} s" if "export_s" in b else "-",
-              f"{b['export_ratio']}x" if "export_ratio" in b else "-")
+    t.add_row(
+        "export N-Quads",
+        f"{report['export_s']:.2f} s",
+        f"{b['export_s']:.2f} s" if "export_s" in b else "-",
+        f"{b['export_ratio']}x" if "export_ratio" in b else "-",
+    )
     return t
 
 
 def _question_cells(row: dict[str, Any], in_memory: bool) -> list[str]:
     timed_out = f"> {row.get('timed_out_after_s', 0):.0f} s"
-    baseline_timed_out = (f"> {row['baseline_timed_out_after_s']:.0f} s"
-                          if "baseline_timed_out_after_s" in row else "-")
-    cells = [row["name"], str(row["rows"] if row["rows"] is not None else "-"),
-             timed_out if row["p50_ms"] is None else f"{row['p50_ms']:.1f}",
-             "-" if row["p95_ms"] is None else f"{row['p95_ms']:.1f}",
-             baseline_timed_out if row["baseline_p50_ms"] is None else f"{row['baseline_p50_ms']:.0f}",
-             "-" if row["ratio"] is None else f"{row['ratio']:.0f}x",
-             {True: "yes", False: "[red]NO[/red]", None: "-"}[row["same_results"]]]
+    baseline_timed_out = f"> {row['baseline_timed_out_after_s']:.0f} s" if "baseline_timed_out_after_s" in row else "-"
+    cells = [
+        row["name"],
+        str(row["rows"] if row["rows"] is not None else "-"),
+        timed_out if row["p50_ms"] is None else f"{row['p50_ms']:.1f}",
+        "-" if row["p95_ms"] is None else f"{row['p95_ms']:.1f}",
+        baseline_timed_out if row["baseline_p50_ms"] is None else f"{row['baseline_p50_ms']:.0f}",
+        "-" if row["ratio"] is None else f"{row['ratio']:.0f}x",
+        {True: "yes", False: "[red]NO[/red]", None: "-"}[row["same_results"]],
+    ]
     if in_memory:
-        cells.append(("-" if row.get("memory_p50_ms") is None else f"{row['memory_p50_ms']:.1f}")
-                     + ("" if row.get("memory_same_results", True) else " [red](differs)[/red]"))
+        cells.append(
+            ("-" if row.get("memory_p50_ms") is None else f"{row['memory_p50_ms']:.1f}")
+            + ("" if row.get("memory_same_results", True) else " [red](differs)[/red]")
+        )
     return cells
 
 
@@ -175,20 +236,25 @@ def print_report(report: dict[str, Any]) -> None:
     from rich.table import Table
 
     out = Console(width=160)
-    out.print(f"[bold]{report['papers']} papers[/bold], {report['triples']} triples "
-              f"(models {report['models']}, datasets {report['datasets']}, results {report['results']}, "
-              f"citations {report['citations']}); generated in {report['generate_s']:.1f} s")
+    out.print(
+        f"[bold]{report['papers']} papers[/bold], {report['triples']} triples "
+        f"(models {report['models']}, datasets {report['datasets']}, results {report['results']}, "
+        f"citations {report['citations']}); generated in {report['generate_s']:.1f} s"
+    )
     out.print(_steps_table(report))
     mem = report.get("in_memory")
-    q = Table("question", "rows", "p50 ms", "p95 ms", "rdflib p50 ms", "ratio", "same",
-              *(["in memory p50 ms"] if mem else []))
+    q = Table(
+        "question", "rows", "p50 ms", "p95 ms", "rdflib p50 ms", "ratio", "same", *(["in memory p50 ms"] if mem else [])
+    )
     for row in report["queries"]:
         q.add_row(*_question_cells(row, bool(mem)))
     out.print(q)
     if mem:
         out.print(f"Oxigraph in memory: load {mem.get('load_s', 0):.2f} s, peak RSS {mem.get('peak_rss_mb', 0):.0f} MB")
     g = report["goals"]
-    out.print(f"goals: load < 5 s {'met' if g['load_under_5_s'] else 'MISSED'}; memory < 1 GB "
-              f"{'met' if g['memory_under_1_gb'] else 'MISSED'}; p50 >= 100 ms: {', '.join(g['p50_over_100_ms']) or 'none'}; "
-              f"< 20x rdflib: {', '.join(g['under_20x_faster']) or 'none'}; "
-              f"results differ: {', '.join(g['results_differ']) or 'none'}")
+    out.print(
+        f"goals: load < 5 s {'met' if g['load_under_5_s'] else 'MISSED'}; memory < 1 GB "
+        f"{'met' if g['memory_under_1_gb'] else 'MISSED'}; p50 >= 100 ms: {', '.join(g['p50_over_100_ms']) or 'none'}; "
+        f"< 20x rdflib: {', '.join(g['under_20x_faster']) or 'none'}; "
+        f"results differ: {', '.join(g['results_differ']) or 'none'}"
+    )

@@ -52,7 +52,9 @@ def _arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
     if (fields.get("archiveprefix") or "").lower() == "arxiv" or "arxiv" in (fields.get("journal") or "").lower():
         arxiv = normalise_arxiv_id(fields.get("eprint"))
     arxiv = arxiv or arxiv_id_from_link(fields.get("url")) or arxiv_id_from_link(fields.get("doi"))
-    journal = re.search(r"arxiv(?: preprint)?\s*(?:arxiv:)?\s*(\d{4}\.\d{4,5})", fields.get("journal") or "", re.IGNORECASE)
+    journal = re.search(
+        r"arxiv(?: preprint)?\s*(?:arxiv:)?\s*(\d{4}\.\d{4,5})", fields.get("journal") or "", re.IGNORECASE
+    )
     if not arxiv and journal:
         arxiv = journal.group(1)
     return arxiv
@@ -89,10 +91,19 @@ def mentions_of_model(model: DbModel) -> list[Mention]:
     for role, pub in (("first", model.first), ("last", model.last)):
         if pub is None:
             continue
-        mentions.append(Mention(
-            source="survey-db", title=model.title, arxiv_id=pub.arxiv_id, doi=pub.doi, link=pub.link,
-            issued=pub.date, venue=pub.publisher, bibkey=pub.bibkey, role=role,
-        ))
+        mentions.append(
+            Mention(
+                source="survey-db",
+                title=model.title,
+                arxiv_id=pub.arxiv_id,
+                doi=pub.doi,
+                link=pub.link,
+                issued=pub.date,
+                venue=pub.publisher,
+                bibkey=pub.bibkey,
+                role=role,
+            )
+        )
     return mentions
 
 
@@ -106,15 +117,18 @@ class Mentions:
     of_result: dict[int, int]  # results.csv line -> the mention of its Source BibTeX
 
 
-def collect_mentions(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
-                     problems: list[Problem]) -> Mentions:
+def collect_mentions(
+    survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord], problems: list[Problem]
+) -> Mentions:
     """Mentions from the list rows, the database models, the arXiv snapshot and the results' BibTeX,
     in that order; unusable records become problems."""
     found = Mentions([], {}, {}, {})
     mentions = found.all
     for row in survey.rows:
         found.of_row[row.line] = len(mentions)
-        mentions.append(Mention(source="survey-list", title=row.title, arxiv_id=row.arxiv_id, doi=row.doi, link=row.link))
+        mentions.append(
+            Mention(source="survey-list", title=row.title, arxiv_id=row.arxiv_id, doi=row.doi, link=row.link)
+        )
     for model in db.models:
         found.of_model[model.id] = []
         for m in mentions_of_model(model):
@@ -122,20 +136,41 @@ def collect_mentions(survey: SurveyList, db: SurveyDatabase, snapshot: list[Pape
             mentions.append(m)
     for record in snapshot:
         if not (record.title or record.arxiv_id or record.doi):
-            problems.append(Problem("arxiv-snapshot.json", None, f"record '{record.extra.get('seed_name', '?')}' has no title, arXiv id or DOI", "skipped"))
+            problems.append(
+                Problem(
+                    "arxiv-snapshot.json",
+                    None,
+                    f"record '{record.extra.get('seed_name', '?')}' has no title, arXiv id or DOI",
+                    "skipped",
+                )
+            )
             continue
-        mentions.append(Mention(
-            source="arxiv-snapshot", title=record.title, arxiv_id=record.arxiv_id, doi=record.doi,
-            issued=record.published, venue=record.venue or record.journal_ref,
-            authors=[a.name for a in record.authors], record=record,
-        ))
+        mentions.append(
+            Mention(
+                source="arxiv-snapshot",
+                title=record.title,
+                arxiv_id=record.arxiv_id,
+                doi=record.doi,
+                issued=record.published,
+                venue=record.venue or record.journal_ref,
+                authors=[a.name for a in record.authors],
+                record=record,
+            )
+        )
     for result in db.results:
         if result.source_bibtex:
             try:
                 m = mention_from_bibtex(result.source_bibtex)
             except Exception as exc:  # noqa: BLE001 - bibtexparser raises several types on broken entries
                 m = None
-                problems.append(Problem("results.csv", result.line, f"Source BibTeX unreadable ({exc})", "repaired (source paper: the related model's paper)"))
+                problems.append(
+                    Problem(
+                        "results.csv",
+                        result.line,
+                        f"Source BibTeX unreadable ({exc})",
+                        "repaired (source paper: the related model's paper)",
+                    )
+                )
             if m is not None and (m.title or m.arxiv_id or m.doi):
                 found.of_result[result.line] = len(mentions)
                 mentions.append(m)

@@ -177,14 +177,24 @@ def _cluster(found: Mentions, problems: list[Problem], notes: list[str]) -> _Clu
         t = normalise_title(m.title)
         if m.source == "result-source" or len(t) < MIN_TITLE_LEN or clusters.arxiv[clusters.find(i)]:
             continue
-        for other_title, score, _ in process.extract(t, title_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_MIN, limit=5):
+        for other_title, score, _ in process.extract(
+            t, title_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_MIN, limit=5
+        ):
             j = by_title[other_title]
             if other_title != t and clusters.find(j) != clusters.find(i) and clusters.union(j, i, "fuzzy-title"):
-                notes.append(f"title '{m.title}' ({m.source}) = '{mentions[j].title}' ({mentions[j].source}) by fuzzy title ({score:.0f})")
+                other = mentions[j]
+                notes.append(
+                    f"title '{m.title}' ({m.source}) = '{other.title}' ({other.source}) by fuzzy title ({score:.0f})"
+                )
     for a, b, how in clusters.conflicts:
-        problems.append(Problem(mentions[b].source, None,
-                                f"'{mentions[b].title}' and '{mentions[a].title}' met by {how} but carry different arXiv ids",
-                                "kept apart"))
+        problems.append(
+            Problem(
+                mentions[b].source,
+                None,
+                f"'{mentions[b].title}' and '{mentions[a].title}' met by {how} but carry different arXiv ids",
+                "kept apart",
+            )
+        )
     return clusters
 
 
@@ -200,15 +210,23 @@ def _paper_nodes(mentions: list[Mention], clusters: _Clusters) -> tuple[dict[str
         arxiv = next((m.arxiv_id for m in ms if m.arxiv_id), None)
         dois = []
         # The journal DOI: the arXiv record's first, then the database's last publication, then others.
-        for m in sorted(ms, key=lambda m: {"arxiv-snapshot": 0, "survey-db": 1}.get(m.source, 2) - (m.role == "last") * 0.5):
+        for m in sorted(
+            ms, key=lambda m: {"arxiv-snapshot": 0, "survey-db": 1}.get(m.source, 2) - (m.role == "last") * 0.5
+        ):
             if m.doi and m.doi not in dois:
                 dois.append(m.doi)
         title = next((m.title for m in ms if m.title), None)
         key = paper_key(arxiv, dois[0] if dois else None, title)
         if key in papers:  # two title-only papers with one slug: keep both, distinguishably
             key = f"{key}-{len(papers)}"
-        papers[key] = PaperNode(key=key, mentions=ms, arxiv_id=arxiv, doi=dois[0] if dois else None,
-                                other_dois=dois[1:], how=clusters.how[root])
+        papers[key] = PaperNode(
+            key=key,
+            mentions=ms,
+            arxiv_id=arxiv,
+            doi=dois[0] if dois else None,
+            other_dois=dois[1:],
+            how=clusters.how[root],
+        )
         for i in members:
             node_of[i] = key
     return papers, node_of
@@ -234,8 +252,15 @@ class _RowModels:
     list_only: dict[str, SurveyListRow]
 
 
-def _match_list_rows(survey: SurveyList, names: _ModelNames, row_paper: dict[int, str], model_paper: dict[str, str],
-                     model_alias: Mapping[str, str], problems: list[Problem], notes: list[str]) -> _RowModels:
+def _match_list_rows(
+    survey: SurveyList,
+    names: _ModelNames,
+    row_paper: dict[int, str],
+    model_paper: dict[str, str],
+    model_alias: Mapping[str, str],
+    problems: list[Problem],
+    notes: list[str],
+) -> _RowModels:
     """Each list row's model: the one model of its paper, else by name, else by the alias table."""
     models_of_paper: dict[str, list[str]] = defaultdict(list)
     for mid, key in model_paper.items():
@@ -256,13 +281,17 @@ def _match_list_rows(survey: SurveyList, names: _ModelNames, row_paper: dict[int
         if found is None and row.name in model_alias:
             found, how = model_alias[row.name], "alias"
             if found not in names.ids:
-                problems.append(Problem("aliases.toml", None, f"alias '{row.name}' -> '{found}' names no database model", "skipped"))
+                problems.append(
+                    Problem("aliases.toml", None, f"alias '{row.name}' -> '{found}' names no database model", "skipped")
+                )
                 found = None
         if found is None:
             rows.list_only[row.name] = row
             rows.model[row.line] = row.name
             rows.how[row.line] = "list-only"
-            notes.append(f"list row {row.line} '{row.name}': not in the survey database; a model node from the list alone")
+            notes.append(
+                f"list row {row.line} '{row.name}': not in the survey database; a model node from the list alone"
+            )
         else:
             rows.model[row.line] = found
             rows.how[row.line] = how
@@ -271,8 +300,15 @@ def _match_list_rows(survey: SurveyList, names: _ModelNames, row_paper: dict[int
     return rows
 
 
-def _result_models(name: str, names: _ModelNames, result_alias: Mapping[str, str], line: int, column: str,
-                   link_notes: list[str], problems: list[Problem]) -> list[str]:
+def _result_models(
+    name: str,
+    names: _ModelNames,
+    result_alias: Mapping[str, str],
+    line: int,
+    column: str,
+    link_notes: list[str],
+    problems: list[Problem],
+) -> list[str]:
     """The models a results.csv cell names; every repair is noted, a name no model answers is a problem."""
     raw = name
     name = name.strip()
@@ -294,16 +330,29 @@ def _result_models(name: str, names: _ModelNames, result_alias: Mapping[str, str
     if len(parts) > 1 and all(p in names.ids for p in parts):
         link_notes.append(f"{column} '{raw}' names {len(parts)} models at once; the result links to each")
         return parts
-    problems.append(Problem("results.csv", line, f"{column} '{raw}' names no model of models.csv; add the model or an alias in kg/data/aliases.toml"))
+    problems.append(
+        Problem(
+            "results.csv",
+            line,
+            f"{column} '{raw}' names no model of models.csv; add the model or an alias in kg/data/aliases.toml",
+        )
+    )
     return []
 
 
 # --------------------------------------------------------------------------- results and lineage
 
 
-def _link_results(db: SurveyDatabase, names: _ModelNames, result_alias: Mapping[str, str], found: Mentions,
-                  node_of: dict[int, str], model_paper: dict[str, str], problems: list[Problem],
-                  notes: list[str]) -> tuple[list[ResultLink], dict[str, SubDataset]]:
+def _link_results(
+    db: SurveyDatabase,
+    names: _ModelNames,
+    result_alias: Mapping[str, str],
+    found: Mentions,
+    node_of: dict[int, str],
+    model_paper: dict[str, str],
+    problems: list[Problem],
+    notes: list[str],
+) -> tuple[list[ResultLink], dict[str, SubDataset]]:
     """Each result's models, dataset (or sub-dataset of a table dataset) and source paper."""
     dataset_names = {d.name for d in db.datasets}
     sub_datasets: dict[str, SubDataset] = {}
@@ -311,16 +360,26 @@ def _link_results(db: SurveyDatabase, names: _ModelNames, result_alias: Mapping[
     for result in db.results:
         link_notes: list[str] = []
         model_ids = _result_models(result.model_id, names, result_alias, result.line, "ID", link_notes, problems)
-        related = (_result_models(result.related_paper, names, result_alias, result.line, "Related Paper", link_notes, problems)
-                   if result.related_paper.strip() else model_ids)
+        related = (
+            _result_models(
+                result.related_paper, names, result_alias, result.line, "Related Paper", link_notes, problems
+            )
+            if result.related_paper.strip()
+            else model_ids
+        )
         if not model_ids:
             continue
         dataset = result.dataset.strip()
         if dataset not in dataset_names:
             parent = parent_dataset(dataset, dataset_names)
             if parent is None:
-                problems.append(Problem("results.csv", result.line,
-                                        f"Dataset '{result.dataset}' is not in datasets.csv; add it there or fix the name"))
+                problems.append(
+                    Problem(
+                        "results.csv",
+                        result.line,
+                        f"Dataset '{result.dataset}' is not in datasets.csv; add it there or fix the name",
+                    )
+                )
                 continue
             sub_datasets.setdefault(dataset, SubDataset(dataset, parent))
             link_notes.append(f"Dataset '{dataset}' is a part of '{parent}'")
@@ -330,12 +389,16 @@ def _link_results(db: SurveyDatabase, names: _ModelNames, result_alias: Mapping[
             source_paper = model_paper[related[0]]
         else:
             source_paper = model_paper[model_ids[0]]
-        results.append(ResultLink(result, model_ids, related[0] if related else None, dataset, source_paper, link_notes))
+        results.append(
+            ResultLink(result, model_ids, related[0] if related else None, dataset, source_paper, link_notes)
+        )
         notes.extend(f"results.csv row {result.line}: {n}" for n in link_notes if "part of" not in n)
     return results, sub_datasets
 
 
-def _backbone_lineage(db: SurveyDatabase, ids: set[str], backbone_alias: Mapping[str, str]) -> tuple[dict[str, list[str]], list[str]]:
+def _backbone_lineage(
+    db: SurveyDatabase, ids: set[str], backbone_alias: Mapping[str, str]
+) -> tuple[dict[str, list[str]], list[str]]:
     """Base models named by the Visual Backbone column; variants ('SAM-style ViT') are noted, not linked."""
     backbone_models: dict[str, list[str]] = {}
     backbone_notes: list[str] = []
@@ -351,8 +414,10 @@ def _backbone_lineage(db: SurveyDatabase, ids: set[str], backbone_alias: Mapping
                 continue
             named = [mid for mid in ids if re.search(rf"(?<![\w-]){re.escape(mid)}(?![\w-])", part) and len(mid) > 3]
             if named:
-                backbone_notes.append(f"'{model.id}': backbone '{part}' mentions {', '.join(sorted(named))} "
-                                      "but is a variant; kept as an architecture fact, no basedOn")
+                backbone_notes.append(
+                    f"'{model.id}': backbone '{part}' mentions {', '.join(sorted(named))} "
+                    "but is a variant; kept as an architecture fact, no basedOn"
+                )
         if bases:
             backbone_models[model.id] = bases
     return backbone_models, backbone_notes
@@ -368,8 +433,9 @@ def _section_base_models(survey: SurveyList, ids: set[str]) -> dict[str, str]:
     return section_base
 
 
-def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
-            aliases: Mapping[str, Any] | None = None) -> Resolution:
+def resolve(
+    survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord], aliases: Mapping[str, Any] | None = None
+) -> Resolution:
     aliases = aliases if aliases is not None else load_aliases()
     problems: list[Problem] = []
     notes: list[str] = []
@@ -382,13 +448,23 @@ def resolve(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
 
     names = _ModelNames(db)
     rows = _match_list_rows(survey, names, row_paper, model_paper, aliases.get("model_aliases", {}), problems, notes)
-    results, sub_datasets = _link_results(db, names, aliases.get("result_model_aliases", {}), found, node_of,
-                                          model_paper, problems, notes)
+    results, sub_datasets = _link_results(
+        db, names, aliases.get("result_model_aliases", {}), found, node_of, model_paper, problems, notes
+    )
     backbone_models, backbone_notes = _backbone_lineage(db, names.ids, aliases.get("backbone_aliases", {}))
 
     return Resolution(
-        papers=papers, model_paper=model_paper, row_paper=row_paper, row_model=rows.model, row_how=rows.how,
-        list_only_models=rows.list_only, results=results, sub_datasets=sub_datasets, backbone_models=backbone_models,
-        backbone_notes=backbone_notes, section_base_model=_section_base_models(survey, names.ids), problems=problems,
+        papers=papers,
+        model_paper=model_paper,
+        row_paper=row_paper,
+        row_model=rows.model,
+        row_how=rows.how,
+        list_only_models=rows.list_only,
+        results=results,
+        sub_datasets=sub_datasets,
+        backbone_models=backbone_models,
+        backbone_notes=backbone_notes,
+        section_base_model=_section_base_models(survey, names.ids),
+        problems=problems,
         notes=notes,
     )

@@ -67,6 +67,7 @@ G_ARXIV = str(ARXIV)
 G_S2 = str(SEMANTIC_SCHOLAR)
 G_PROV = str(PROVENANCE)
 
+
 @dataclass
 class SyntheticCounts:
     papers: int
@@ -128,8 +129,10 @@ def _taxonomy() -> _Taxonomy:
             return blank.setdefault(term.value, ox.BlankNode(f"onto{len(blank)}"))
         return term
 
-    quads = [ox.Quad(stable(t.subject), t.predicate, stable(t.object), ox.NamedNode(G_ONTOLOGY))
-             for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
+    quads = [
+        ox.Quad(stable(t.subject), t.predicate, stable(t.object), ox.NamedNode(G_ONTOLOGY))
+        for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    ]
     labels: dict[str, str] = {}
     in_taxonomy: set[str] = set()
     broader: dict[str, str | None] = {}
@@ -154,9 +157,14 @@ class _Generator:
         self.w, self.rng, self.seed, self.tax = w, random.Random(seed), seed, taxonomy
         self.leaves = taxonomy.leaves
         self.label_of = {iri: label for label, iri in taxonomy.concepts.items()}
-        self.counts = SyntheticCounts(papers=papers, models=max(len(ANCHOR_MODELS) + 20, papers // 50),
-                                      datasets=max(len(ANCHOR_DATASETS) + 10, papers // 400),
-                                      results=0, people=max(50, papers * 2 // 5), citations=0)
+        self.counts = SyntheticCounts(
+            papers=papers,
+            models=max(len(ANCHOR_MODELS) + 20, papers // 50),
+            datasets=max(len(ANCHOR_DATASETS) + 10, papers // 400),
+            results=0,
+            people=max(50, papers * 2 // 5),
+            citations=0,
+        )
         self.paper_iris: list[str] = []
         self.dataset_iris: list[str] = []
         self.model_iris: list[str] = []
@@ -186,7 +194,9 @@ class _Generator:
         for i in range(self.counts.people):
             person = _iri(ID[f"person/p{i}"])
             self.w.quad(person, RDF.type, _iri(FOAF.Person), G_ARXIV)
-            self.w.quad(person, FOAF.name, _lit(f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"), G_ARXIV)
+            self.w.quad(
+                person, FOAF.name, _lit(f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"), G_ARXIV
+            )
 
     def write_papers(self) -> None:
         """Dates grow with the index, so a paper cites only older ones."""

@@ -54,7 +54,10 @@ def test_best_dice_per_dataset_matches_the_csv(store: Store) -> None:
 
 
 def test_lineage_of_medsam2(store: Store) -> None:
-    assert run(store, "lineage-of-medsam2") == [{"ancestor": "SAM 2", "distance": 1}, {"ancestor": "SAM", "distance": 2}]
+    assert run(store, "lineage-of-medsam2") == [
+        {"ancestor": "SAM 2", "distance": 1},
+        {"ancestor": "SAM", "distance": 2},
+    ]
 
 
 def test_models_without_code_have_none_in_either_source(store: Store) -> None:

@@ -28,11 +28,18 @@ def _row(survey, name):
     return next(r for r in survey.rows if r.name == name)
 
 
-@pytest.mark.parametrize("list_name,db_id", [
-    ("MedSA", "Med-SA"), ("M-SAM", "MEA M-SAM"), ("Hermes", "HERMES"), ("TP Mamba", "TP-Mamba"),
-    ("Medical SAM 2", "Medical SAM 2 (MedSAM-2)"), ("Biomedical SAM 2", "Biomedical SAM-2 (BioSAM-2)"),
-    ("MedSAM", "MedSAM"),
-])
+@pytest.mark.parametrize(
+    "list_name,db_id",
+    [
+        ("MedSA", "Med-SA"),
+        ("M-SAM", "MEA M-SAM"),
+        ("Hermes", "HERMES"),
+        ("TP Mamba", "TP-Mamba"),
+        ("Medical SAM 2", "Medical SAM 2 (MedSAM-2)"),
+        ("Biomedical SAM 2", "Biomedical SAM-2 (BioSAM-2)"),
+        ("MedSAM", "MedSAM"),
+    ],
+)
 def test_list_names_meet_database_models(survey, res, list_name, db_id) -> None:
     assert res.row_model[_row(survey, list_name).line] == db_id
 
@@ -82,10 +89,18 @@ def test_every_result_row_is_linked_and_quirks_reported(res) -> None:
     two = [r for r in res.results if r.result.model_id == "U-Net, 3D U-Net"]
     assert len(two) == 17 and all(r.model_ids == ["U-Net", "3D U-Net"] for r in two)
     assert {r.model_ids[0] for r in res.results if r.result.model_id == "ScaNeXt"} == {"SCANeXt"}
-    assert {r.model_ids[0] for r in res.results if r.result.model_id == "Biomedical SAM-2"} == {"Biomedical SAM-2 (BioSAM-2)"}
+    assert {r.model_ids[0] for r in res.results if r.result.model_id == "Biomedical SAM-2"} == {
+        "Biomedical SAM-2 (BioSAM-2)"
+    }
     assert any("MultiTalent " in n for n in res.notes)
-    assert set(res.sub_datasets) == {"TotalSegmentator Cardiac", "TotalSegmentator Muscles", "TotalSegmentator Organs",
-                                     "TotalSegmentator Vertebrae", "TotalSegmentator Ribs", "CHAOS Liver"}
+    assert set(res.sub_datasets) == {
+        "TotalSegmentator Cardiac",
+        "TotalSegmentator Muscles",
+        "TotalSegmentator Organs",
+        "TotalSegmentator Vertebrae",
+        "TotalSegmentator Ribs",
+        "CHAOS Liver",
+    }
     assert res.sub_datasets["CHAOS Liver"].parent == "CHAOS"
 
 
@@ -100,6 +115,13 @@ def test_lineage_from_backbones_and_taxonomy(res) -> None:
 
 
 def test_bibtex_source_becomes_a_paper_mention() -> None:
-    m = mention_from_bibtex("@misc{k, title={{LHU-Net}: A Light Hybrid U-Net}, author={A One and B Two}, "
-                            "year={2024}, eprint={2404.05102}, archivePrefix={arXiv}}")
-    assert (m.arxiv_id, m.title, m.year, m.authors) == ("2404.05102", "LHU-Net: A Light Hybrid U-Net", 2024, ["A One", "B Two"])
+    m = mention_from_bibtex(
+        "@misc{k, title={{LHU-Net}: A Light Hybrid U-Net}, author={A One and B Two}, "
+        "year={2024}, eprint={2404.05102}, archivePrefix={arXiv}}"
+    )
+    assert (m.arxiv_id, m.title, m.year, m.authors) == (
+        "2404.05102",
+        "LHU-Net: A Light Hybrid U-Net",
+        2024,
+        ["A One", "B Two"],
+    )

@@ -52,14 +52,21 @@ def _copy_db(tmp_path: Path) -> Path:
 def test_a_bad_dice_is_reported_with_file_row_and_fix(tmp_path: Path) -> None:
     target = _copy_db(tmp_path)
     path = target / "results.csv"
-    text = path.read_text().replace("SPA,SPA,2025-01-01 00:00:00,PROMISE12,primary,94.29,", "SPA,SPA,2025-01-01 00:00:00,PROMISE12,primary,94,29x,", 1)
+    text = path.read_text().replace(
+        "SPA,SPA,2025-01-01 00:00:00,PROMISE12,primary,94.29,",
+        "SPA,SPA,2025-01-01 00:00:00,PROMISE12,primary,94,29x,",
+        1,
+    )
     path.write_text(text)
     with pytest.raises(SurveyInputError, match=r"results\.csv, row starting on line 2: 8 cells for 7 columns"):
         load_survey_database(target)
     path.write_text(text.replace("94,29x", "129.5"))
     db = load_survey_database(target)
     assert len(db.results) == 1040
-    assert str(db.problems[0]) == "row 2 of results.csv: Dice 129.5 is outside 0..100 (percent); fix the cell in results.csv; skipped"
+    assert (
+        str(db.problems[0])
+        == "row 2 of results.csv: Dice 129.5 is outside 0..100 (percent); fix the cell in results.csv; skipped"
+    )
 
 
 def test_a_missing_column_names_the_expected_header(tmp_path: Path) -> None:

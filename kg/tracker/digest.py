@@ -38,12 +38,14 @@ def markdown(report: UpdateReport) -> str:
     lines = [f"# medseg-kg weekly update, {r.started.date().isoformat()}", ""]
     window = f"{r.window_start.isoformat()} to {r.window_end.isoformat()}"
     lines += [
-        f"- window searched: {window}" + ("" if r.complete else " (incomplete: a source failed; the next run searches it again)"),
+        f"- window searched: {window}"
+        + ("" if r.complete else " (incomplete: a source failed; the next run searches it again)"),
         f"- run: `{r.activity or 'nothing written'}`, {r.seconds:.1f} s",
         f"- discovered {r.discovered} distinct papers; queued {len(r.candidates)}; skipped {len(r.skipped)}",
         f"- new citations of the anchor papers: {len(r.new_citations)}",
         "",
-        "## Sources", "",
+        "## Sources",
+        "",
     ]
     for s in r.sources:
         lines.append(f"- {s.name}: {'ok' if s.ok else 'FAILED'}; {s.note}")
@@ -52,13 +54,17 @@ def markdown(report: UpdateReport) -> str:
         lines += ["| paper | class | confidence | found by | links |", "|---|---|---|---|---|"]
         for c in r.candidates:
             links = ", ".join(sorted({ln for ln in c.links}))
-            lines.append(f"| [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}) | {_md_escape(c.category)} | "
-                         f"{c.confidence:.2f} | {_md_escape('; '.join(c.found_by))} | {_md_escape(links)} |")
+            lines.append(
+                f"| [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}) | {_md_escape(c.category)} | "
+                f"{c.confidence:.2f} | {_md_escape('; '.join(c.found_by))} | {_md_escape(links)} |"
+            )
     else:
         lines.append("No new candidates.")
     lines += ["", f"## Accepted since the last run ({len(r.accepted)})", ""]
-    lines += [f"- [{_md_escape(a.title or a.iri)}]({a.iri}) as {a.category or 'its predicted class'} ({a.decided})"
-              for a in r.accepted] or ["None."]
+    lines += [
+        f"- [{_md_escape(a.title or a.iri)}]({a.iri}) as {a.category or 'its predicted class'} ({a.decided})"
+        for a in r.accepted
+    ] or ["None."]
     lines += ["", f"## New citations ({len(r.new_citations)})", ""]
     lines += [f"- {_md_escape(title)} cites {anchor}" for title, anchor in r.new_citations[:200]] or ["None."]
     if len(r.new_citations) > 200:
@@ -73,14 +79,20 @@ def markdown(report: UpdateReport) -> str:
         lines.append(f"{lc.url}: {lc.rows} rows, compared with {lc.compared_with}.")
         lines.append("")
         lines.append(f"### New rows ({len(lc.new_rows)})")
-        lines += [f"- line {row.line}: {row.name or '---'}: {_md_escape(row.title)} ({row.category})"
-                  + (" - new model, queued" if (row.name or row.title) in lc.new_models else "")
-                  for row in lc.new_rows] or ["None."]
+        lines += [
+            f"- line {row.line}: {row.name or '---'}: {_md_escape(row.title)} ({row.category})"
+            + (" - new model, queued" if (row.name or row.title) in lc.new_models else "")
+            for row in lc.new_rows
+        ] or ["None."]
         lines.append(f"### Rows that changed class ({len(lc.changed)})")
-        lines += [f"- line {new.line}: {new.name or _md_escape(new.title)}: {old.category} -> {new.category}"
-                  for old, new in lc.changed] or ["None."]
+        lines += [
+            f"- line {new.line}: {new.name or _md_escape(new.title)}: {old.category} -> {new.category}"
+            for old, new in lc.changed
+        ] or ["None."]
         lines.append(f"### Removed rows ({len(lc.removed)})")
-        lines += [f"- {row.name or '---'}: {_md_escape(row.title)} (was {row.category})" for row in lc.removed] or ["None."]
+        lines += [f"- {row.name or '---'}: {_md_escape(row.title)} (was {row.category})" for row in lc.removed] or [
+            "None."
+        ]
         lines.append(f"### Broken rows ({len(lc.broken)})")
         lines += [f"- line {p.line}: {p.reason}; {p.action}" for p in lc.broken] or ["None."]
         if lc.new_classes:
@@ -107,7 +119,9 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     return el
 
 
-def _entry(entry_id: str, title: str, updated: str, link: str | None, summary: str, content: str | None = None) -> ET.Element:
+def _entry(
+    entry_id: str, title: str, updated: str, link: str | None, summary: str, content: str | None = None
+) -> ET.Element:
     e = ET.Element(f"{{{ATOM}}}entry")
     _text(e, "id", entry_id)
     _text(e, "title", title)
@@ -124,13 +138,27 @@ def atom_entries(report: UpdateReport, markdown_text: str) -> list[ET.Element]:
     r = report
     updated = r.ended.isoformat(timespec="seconds")
     run_id = r.activity or f"{FEED_ID}/run/{r.started.strftime('%Y%m%dT%H%M%SZ')}"
-    entries = [_entry(run_id, f"Weekly update {r.started.date().isoformat()}: {len(r.candidates)} new candidate(s)",
-                      updated, None,
-                      f"{len(r.candidates)} queued, {len(r.skipped)} skipped, {len(r.new_citations)} new citations, "
-                      f"{len(r.failures)} failure(s)", markdown_text)]
+    entries = [
+        _entry(
+            run_id,
+            f"Weekly update {r.started.date().isoformat()}: {len(r.candidates)} new candidate(s)",
+            updated,
+            None,
+            f"{len(r.candidates)} queued, {len(r.skipped)} skipped, {len(r.new_citations)} new citations, "
+            f"{len(r.failures)} failure(s)",
+            markdown_text,
+        )
+    ]
     for c in r.candidates:
-        entries.append(_entry(c.iri, c.title, updated, _paper_link(c.arxiv_id, c.iri),
-                              f"Candidate for '{c.category}' (confidence {c.confidence:.2f}); found by {'; '.join(c.found_by)}"))
+        entries.append(
+            _entry(
+                c.iri,
+                c.title,
+                updated,
+                _paper_link(c.arxiv_id, c.iri),
+                f"Candidate for '{c.category}' (confidence {c.confidence:.2f}); found by {'; '.join(c.found_by)}",
+            )
+        )
     return entries
 
 

@@ -72,9 +72,12 @@ def _alias_regex(alias: str) -> str:
     return r"[\s\-_]+".join(parts)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _name_overlap(key: str, alias: str) -> int:
-    words = lambda s: set(re.findall(r"[a-z0-9]+", s.lower()))
-    return len(words(key) & words(alias))
+    return len(_words(key) & _words(alias))
 
 
 class Gazetteer:
@@ -96,7 +99,11 @@ class Gazetteer:
         exact_case: Iterable[str] = (),
     ) -> None:
         forced = {a.strip() for a in exact_case}
-        tables = {"dataset": datasets, "model": models, "modality": MODALITY_ALIASES if modalities is None else modalities}
+        tables = {
+            "dataset": datasets,
+            "model": models,
+            "modality": MODALITY_ALIASES if modalities is None else modalities,
+        }
         # (exact?, canonical alias) -> kind -> keys
         claims: dict[tuple[bool, str], dict[Kind, set[str]]] = defaultdict(lambda: defaultdict(set))
         spelled: dict[tuple[bool, str], str] = {}
