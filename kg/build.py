@@ -90,7 +90,7 @@ def map_bundled_reported(survey_list: Path | None = None, database: Path | None 
 
 def build(store: Store, survey_list: Path | None = None, database: Path | None = None,
           snapshot: Path | None = None) -> BuildReport:
-    run = Run("build")
+    run = Run("build", started=_now())
     t0 = time.perf_counter()
     mapped, problems, notes, backbone_notes, people = map_bundled_reported(survey_list, database, snapshot)
     extra = Graph()
@@ -99,7 +99,7 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
     counts = {MSKG.modelCount: mapped.counts.get("models", 0), MSKG.datasetCount: mapped.counts.get("datasets", 0),
               MSKG.resultCount: mapped.counts.get("results", 0), MSKG.paperCount: mapped.counts.get("papers", 0),
               MSKG.problemCount: len(problems), MSKG.tripleCount: sum(len(x) for x in mapped.graphs.values())}
-    provenance = provenance_update(run, datetime.now(timezone.utc), counts=counts, comments=[],
+    provenance = provenance_update(run, _now(), counts=counts, comments=[],
                                    graphs={name: len(graph) for name, graph in mapped.graphs.items()}, extra=extra)
     # Human decisions are re-applied by every build, in the same transaction.
     triples = store.replace_graphs(mapped.graphs, join_updates([provenance, _curation_update_for(store)]))
@@ -109,6 +109,12 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
         seconds=time.perf_counter() - t0, activity=str(run.iri),
         graphs={str(k): len(v) for k, v in mapped.graphs.items()}, people=people,
     )
+
+
+def _now() -> datetime:
+    """Now, to the second: HermiT (the OWL check) rejects the microseconds rdflib would write,
+    and a build's start and end are not measured to the microsecond anyway."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _curation_update_for(store: Store) -> str:
