@@ -29,10 +29,16 @@ def _converter() -> LatexNodes2Text:
     db = get_default_latex_context_db().filter_context(keep_categories=None)
     # Abbreviation macros of papers' own preambles: pylatexenc drops unknown macros, which
     # would turn "\ie, making" into ", making".
-    db.add_context_category("medseg-abbreviations", prepend=True, macros=[
-        MacroTextSpec("ie", "i.e."), MacroTextSpec("eg", "e.g."), MacroTextSpec("etal", "et al."),
-        MacroTextSpec("vs", "vs."),
-    ])
+    db.add_context_category(
+        "medseg-abbreviations",
+        prepend=True,
+        macros=[
+            MacroTextSpec("ie", "i.e."),
+            MacroTextSpec("eg", "e.g."),
+            MacroTextSpec("etal", "et al."),
+            MacroTextSpec("vs", "vs."),
+        ],
+    )
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
 
 

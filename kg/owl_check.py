@@ -45,12 +45,19 @@ def check_owl(graph: Graph, timeout_s: float = 600) -> OwlReport:
     """Profile violations and consistency of ``graph`` (the ontology, possibly with data)."""
     java = shutil.which("java")
     if java is None:
-        raise OwlCheckUnavailable("the OWL check needs java (a JDK 11 or later) on PATH, e.g. apt-get install default-jdk")
+        raise OwlCheckUnavailable(
+            "the OWL check needs java (a JDK 11 or later) on PATH, e.g. apt-get install default-jdk"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.nt"
         graph.serialize(destination=path, format="nt", encoding="utf-8")
-        proc = subprocess.run([java, "-cp", str(hermit_jar()), str(CHECKER), str(path)],
-                              capture_output=True, text=True, timeout=timeout_s, check=False)
+        proc = subprocess.run(
+            [java, "-cp", str(hermit_jar()), str(CHECKER), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"the OWL check failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return parse_report(proc.stdout)

@@ -23,7 +23,24 @@ from ingest.ids import slugify
 from ingest.text import decode_markup
 
 # Lower-case words that belong to a family name ("Ludwig van Beethoven", "Vincenzo de Luca").
-_PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "le", "la", "dos", "das", "ter", "ten"}
+_PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "le",
+    "la",
+    "dos",
+    "das",
+    "ter",
+    "ten",
+}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 NEAR_MISS_MIN = 90  # rapidfuzz ratio of two folded names kept apart that still deserve a look
 
@@ -68,16 +85,22 @@ def display_name(raw: str) -> str:
     return text
 
 
-def fold(text: str) -> str:
-    """Accents, case and punctuation away: 'Jäger' and 'Jager' meet."""
-    text = unicodedata.normalize("NFKD", text)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def fold(text: str, umlauts: bool = True) -> str:
+    """Accents, case and punctuation away; German umlauts as their spelled-out pairs, the
+    way names are written without them ('Jäger' = 'Jaeger'), or, with ``umlauts=False``,
+    dropped like any accent ('Jäger' = 'Jager')."""
+    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS) if umlauts else text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^a-z]+", " ", text).split())
 
 
-def _split(name: str) -> tuple[list[str], str]:
+def _split(name: str, umlauts: bool = True) -> tuple[list[str], str]:
     """Given-name tokens and family name (folded) of a display name."""
-    tokens = [t for t in fold(name).split() if t not in _SUFFIXES]
+    tokens = [t for t in fold(name, umlauts).split() if t not in _SUFFIXES]
     if not tokens:
         return [], ""
     start = len(tokens) - 1
@@ -86,8 +109,8 @@ def _split(name: str) -> tuple[list[str], str]:
     return tokens[:start], " ".join(tokens[start:])
 
 
-def _key(name: str) -> tuple[str, str]:
-    given, family = _split(name)
+def _key(name: str, umlauts: bool = True) -> tuple[str, str]:
+    given, family = _split(name, umlauts)
     return " ".join(given), family
 
 
@@ -140,14 +163,15 @@ class People:
         return list({id(p): p for p in self._of.values()}.values())
 
     def _join_same_names(self, union: _Union) -> None:
-        by_key: dict[tuple[str, str], int] = {}
-        for i, s in enumerate(self._spellings):
-            k = _key(s)
-            if k in by_key:
-                union.join(by_key[k], i)
-                self.how[i].add("name order, accents or case")
-            else:
-                by_key[k] = i
+        for umlauts in (True, False):
+            by_key: dict[tuple[str, str], int] = {}
+            for i, s in enumerate(self._spellings):
+                k = _key(s, umlauts)
+                if k in by_key:
+                    union.join(by_key[k], i)
+                    self.how[i].add("name order, accents or case")
+                else:
+                    by_key[k] = i
 
     def _join_by_identifier(self, union: _Union, index: dict[str, int]) -> None:
         orcid_of: dict[int, str] = {}
@@ -180,16 +204,23 @@ class People:
         order = sorted(range(len(self._spellings)), key=lambda i: _completeness(self._spellings[i]))
         for i in order:
             given = _split(self._spellings[i])[0]
-            fits = [j for j in by_family[_split(self._spellings[i])[1]]
-                    if union.find(j) != union.find(i) and _completeness(self._spellings[j]) > _completeness(self._spellings[i])
-                    and _given_fit(given, _split(self._spellings[j])[0])]
+            mine = _completeness(self._spellings[i])
+            fits = [
+                j
+                for j in by_family[_split(self._spellings[i])[1]]
+                if union.find(j) != union.find(i)
+                and _completeness(self._spellings[j]) > mine
+                and _given_fit(given, _split(self._spellings[j])[0])
+            ]
             roots = {union.find(j) for j in fits}
             if len(roots) == 1:
                 union.join(fits[0], i)
                 self.how[i].add("initials")
             elif len(roots) > 1:
-                near.append(f"'{self._spellings[i]}' fits {len(roots)} people "
-                            f"({', '.join(self._spellings[j] for j in fits)}); kept apart")
+                near.append(
+                    f"'{self._spellings[i]}' fits {len(roots)} people "
+                    f"({', '.join(self._spellings[j] for j in fits)}); kept apart"
+                )
         return near
 
     def _report(self, clusters: dict[int, list[str]], index: dict[str, int], near: list[str]) -> PeopleReport:
@@ -202,8 +233,10 @@ class People:
                 if len(person.forms) > len(names) or not hows:  # two spellings, one name in given-family order
                     hows.add("name order, accents or case")
                 how = ", ".join(sorted(hows))
-                merges.append(f"{person.name}: {' = '.join(sorted(person.forms))} ({how}; "
-                              f"{len(slugs)} node{'s' if len(slugs) > 1 else ''} before)")
+                merges.append(
+                    f"{person.name}: {' = '.join(sorted(person.forms))} ({how}; "
+                    f"{len(slugs)} node{'s' if len(slugs) > 1 else ''} before)"
+                )
         keys = sorted({(fold(p.name), p.name) for p in self.persons()})
         for (a, name_a), (b, name_b) in zip(keys, keys[1:]):
             score = fuzz.ratio(a, b)
@@ -211,8 +244,9 @@ class People:
                 near.append(f"'{name_a}' and '{name_b}' look alike ({score:.0f}); kept apart")
         merged_nodes = sum(len({slugify(f) for f in p.forms}) > 1 for p in self.persons())
         spellings = {" ".join(decode_markup(m.raw).split()) for m in self._mentions}
-        return PeopleReport(people=len(clusters), names=len(spellings), merged=merged_nodes, merges=merges,
-                            near_misses=near)
+        return PeopleReport(
+            people=len(clusters), names=len(spellings), merged=merged_nodes, merges=merges, near_misses=near
+        )
 
 
 def _token_fit(a: str, b: str) -> bool:

@@ -66,7 +66,7 @@ def _sparql_translated_once() -> Iterator[None]:
 def _results(report_graph: Graph) -> list[Violation]:
     out = []
     for result in report_graph.subjects(URIRef(str(SH.resultSeverity)), None):
-        def one(p: URIRef) -> str | None:
+        def one(p: URIRef, result: object = result) -> str | None:
             v = report_graph.value(result, p)
             return str(v) if v is not None else None
         out.append(Violation(
@@ -92,7 +92,8 @@ def shapes_targeting(data: Graph, shapes: Graph, nodes: list[URIRef]) -> list[UR
             and any(targets(s, n) for n in nodes)]
 
 
-def validate_graph(data: Graph, shapes: Path | Graph = SHAPES_FILE, focus: list[URIRef] | None = None) -> ValidationReport:
+def validate_graph(data: Graph, shapes: Path | Graph = SHAPES_FILE,
+                   focus: list[URIRef] | None = None) -> ValidationReport:
     """Validate ``data``; with ``focus``, only those nodes, against the shapes that target
     them (nested shapes are checked in full, and the rest of ``data`` is there for class and
     SPARQL checks): what a full run reports about those nodes, in a fraction of its time."""

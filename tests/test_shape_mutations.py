@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-import rdflib.namespace as rns  # XSD and SDO through modules: module-level DefinedNamespaces make pytest's collection warn
+import rdflib.namespace as rns  # XSD through rns: a module-level XSD makes pytest collection warn
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
 from kg.resources import SHAPES_FILE
@@ -93,6 +93,7 @@ def _set(s: URIRef, p: URIRef, o: object) -> Callable[[Graph], URIRef]:
     def mutate(g: Graph) -> URIRef:
         g.set((s, p, o))  # type: ignore[arg-type]
         return s
+
     return mutate
 
 
@@ -100,6 +101,7 @@ def _add(s: URIRef, p: URIRef, o: object) -> Callable[[Graph], URIRef]:
     def mutate(g: Graph) -> URIRef:
         g.add((s, p, o))  # type: ignore[arg-type]
         return s
+
     return mutate
 
 
@@ -108,6 +110,7 @@ def _drop(s: URIRef, p: URIRef) -> Callable[[Graph], URIRef]:
         assert (s, p, None) in g, f"nothing to drop: {s} {p}"
         g.remove((s, p, None))
         return s
+
     return mutate
 
 
@@ -119,6 +122,7 @@ def _on_result(p: URIRef, o: object, how: str = "set") -> Callable[[Graph], URIR
         else:
             (g.set if how == "set" else g.add)((r, p, o))  # type: ignore[operator]
         return r
+
     return mutate
 
 
@@ -168,8 +172,13 @@ def _source_file_absolute(g: Graph) -> URIRef:
 
 MUTATIONS = [
     Mutation("category on a section", _category_to_section, MSKG.category, "section that has classes"),
-    Mutation("Dice as a fraction", _on_result(MSKG.dice, Literal("0.836", datatype=DECIMAL)), MSKG.dice,
-             "0..1 fraction", "Warning"),
+    Mutation(
+        "Dice as a fraction",
+        _on_result(MSKG.dice, Literal("0.836", datatype=DECIMAL)),
+        MSKG.dice,
+        "0..1 fraction",
+        "Warning",
+    ),
     Mutation("skos:broader cycle", _broader_cycle, None, "own broader concept"),
     Mutation("model based on itself", _add(MEDSAM, MSKG.basedOn, MEDSAM), None, "its own base model"),
     Mutation("dataset a part of itself", _add(BTCV, DCTERMS.isPartOf, BTCV), None, "part of itself"),
@@ -177,55 +186,154 @@ MUTATIONS = [
     Mutation("person without a name", _drop(PERSON, FOAF.name), FOAF.name, "exactly one foaf:name"),
     Mutation("result without evaluatedOn on its model", _drop_evaluated_on, None, "no mskg:evaluatedOn"),
     Mutation("Dice on an untyped node", _dice_on_untyped_node, None, "typed mskg:Result"),
-    Mutation("Dice above 100", _on_result(MSKG.dice, Literal("120.0", datatype=DECIMAL)), MSKG.dice, "between 0 and 100"),
+    Mutation(
+        "Dice above 100", _on_result(MSKG.dice, Literal("120.0", datatype=DECIMAL)), MSKG.dice, "between 0 and 100"
+    ),
     Mutation("Dice as a string", _on_result(MSKG.dice, Literal("87.1")), MSKG.dice, "xsd:decimal"),
-    Mutation("two Dice values", _on_result(MSKG.dice, Literal("12.5", datatype=DECIMAL), "add"), MSKG.dice, "exactly one mskg:dice"),
-    Mutation("result without dataset", _on_result(MSKG.dataset, None, "drop"), MSKG.dataset, "exactly one mskg:dataset"),
-    Mutation("result kind 'secondary'", _on_result(MSKG.resultKind, Literal("secondary")), MSKG.resultKind, "\"primary\" or \"best\""),
-    Mutation("result without its source paper", _on_result(PROV.wasDerivedFrom, None, "drop"), PROV.wasDerivedFrom, "prov:wasDerivedFrom"),
+    Mutation(
+        "two Dice values",
+        _on_result(MSKG.dice, Literal("12.5", datatype=DECIMAL), "add"),
+        MSKG.dice,
+        "exactly one mskg:dice",
+    ),
+    Mutation(
+        "result without dataset", _on_result(MSKG.dataset, None, "drop"), MSKG.dataset, "exactly one mskg:dataset"
+    ),
+    Mutation(
+        "result kind 'secondary'",
+        _on_result(MSKG.resultKind, Literal("secondary")),
+        MSKG.resultKind,
+        '"primary" or "best"',
+    ),
+    Mutation(
+        "result without its source paper",
+        _on_result(PROV.wasDerivedFrom, None, "drop"),
+        PROV.wasDerivedFrom,
+        "prov:wasDerivedFrom",
+    ),
     Mutation("result's model is a dataset", _on_result(MSKG.model, BTCV), MSKG.model, "typed mskg:Model"),
-    Mutation("model with two labels", _add(MEDSAM, RDFS.label, Literal("Med SAM")), RDFS.label, "exactly one rdfs:label"),
-    Mutation("framework as a string", _set(MEDSAM, MSKG.framework, Literal("Generalist")), MSKG.framework, "not a string"),
-    Mutation("introduced in two papers", _add(MEDSAM, MSKG.introducedIn, ID["paper/arxiv/2304.02643"]), MSKG.introducedIn, "at most one"),
+    Mutation(
+        "model with two labels", _add(MEDSAM, RDFS.label, Literal("Med SAM")), RDFS.label, "exactly one rdfs:label"
+    ),
+    Mutation(
+        "framework as a string", _set(MEDSAM, MSKG.framework, Literal("Generalist")), MSKG.framework, "not a string"
+    ),
+    Mutation(
+        "introduced in two papers",
+        _add(MEDSAM, MSKG.introducedIn, ID["paper/arxiv/2304.02643"]),
+        MSKG.introducedIn,
+        "at most one",
+    ),
     Mutation("based on a paper", _add(MEDSAM, MSKG.basedOn, MEDSAM_PAPER), MSKG.basedOn, "typed mskg:Model"),
-    Mutation("code repository as a string", _set(MEDSAM, CODE, Literal("https://github.com/bowang-lab/MedSAM")),
-             CODE, "one IRI"),
-    Mutation("code repository with .git", _set(MEDSAM, CODE, URIRef("https://github.com/bowang-lab/MedSAM.git")),
-             CODE, "without '.git'"),
-    Mutation("code repository twin with a query string", _add(MEDSAM, CODE,
-             URIRef("https://github.com/bowang-lab/MedSAM?tab=readme-ov-file")), CODE, "at most one IRI"),
-    Mutation("code repository on a paper", _add(MEDSAM_PAPER, CODE, URIRef("https://github.com/bowang-lab/MedSAM")),
-             CODE, "only through its model"),
-    Mutation("paper without a title", _drop(MEDSAM_PAPER, DCTERMS.title), DCTERMS.title, "exactly one non-empty dcterms:title"),
-    Mutation("paper with two titles", _add(MEDSAM_PAPER, DCTERMS.title, Literal("MedSAM")), DCTERMS.title, "exactly one"),
-    Mutation("title with LaTeX", _set(MEDSAM_PAPER, DCTERMS.title, Literal(r"$\mathrm{SAM^{Med}}$: annotation")),
-             DCTERMS.title, "without LaTeX markup"),
+    Mutation(
+        "code repository as a string",
+        _set(MEDSAM, CODE, Literal("https://github.com/bowang-lab/MedSAM")),
+        CODE,
+        "one IRI",
+    ),
+    Mutation(
+        "code repository with .git",
+        _set(MEDSAM, CODE, URIRef("https://github.com/bowang-lab/MedSAM.git")),
+        CODE,
+        "without '.git'",
+    ),
+    Mutation(
+        "code repository twin with a query string",
+        _add(MEDSAM, CODE, URIRef("https://github.com/bowang-lab/MedSAM?tab=readme-ov-file")),
+        CODE,
+        "at most one IRI",
+    ),
+    Mutation(
+        "code repository on a paper",
+        _add(MEDSAM_PAPER, CODE, URIRef("https://github.com/bowang-lab/MedSAM")),
+        CODE,
+        "only through its model",
+    ),
+    Mutation(
+        "paper without a title",
+        _drop(MEDSAM_PAPER, DCTERMS.title),
+        DCTERMS.title,
+        "exactly one non-empty dcterms:title",
+    ),
+    Mutation(
+        "paper with two titles", _add(MEDSAM_PAPER, DCTERMS.title, Literal("MedSAM")), DCTERMS.title, "exactly one"
+    ),
+    Mutation(
+        "title with LaTeX",
+        _set(MEDSAM_PAPER, DCTERMS.title, Literal(r"$\mathrm{SAM^{Med}}$: annotation")),
+        DCTERMS.title,
+        "without LaTeX markup",
+    ),
     Mutation("issued as prose", _set(MEDSAM_PAPER, DCTERMS.issued, Literal("April 2023")), DCTERMS.issued, "precision"),
-    Mutation("issued as a dateTime", _set(MEDSAM_PAPER, DCTERMS.issued, Literal("2023-04-24T00:00:00", datatype=rns.XSD.dateTime)),
-             DCTERMS.issued, "precision"),
-    Mutation("arXiv id with version", _set(MEDSAM_PAPER, MSKG.arxivId, Literal("arXiv:2304.12306v2")), MSKG.arxivId, "bare arXiv id"),
-    Mutation("DOI with its resolver", _set(MEDSAM_PAPER, BIBO_DOI, Literal("https://doi.org/10.1038/s41467-024-44824-z")),
-             BIBO_DOI, "bare lower-case DOI"),
-    Mutation("creator as a string", _add(MEDSAM_PAPER, DCTERMS.creator, Literal("Bo Wang")), DCTERMS.creator, "foaf:Person"),
+    Mutation(
+        "issued as a dateTime",
+        _set(MEDSAM_PAPER, DCTERMS.issued, Literal("2023-04-24T00:00:00", datatype=rns.XSD.dateTime)),
+        DCTERMS.issued,
+        "precision",
+    ),
+    Mutation(
+        "arXiv id with version",
+        _set(MEDSAM_PAPER, MSKG.arxivId, Literal("arXiv:2304.12306v2")),
+        MSKG.arxivId,
+        "bare arXiv id",
+    ),
+    Mutation(
+        "DOI with its resolver",
+        _set(MEDSAM_PAPER, BIBO_DOI, Literal("https://doi.org/10.1038/s41467-024-44824-z")),
+        BIBO_DOI,
+        "bare lower-case DOI",
+    ),
+    Mutation(
+        "creator as a string", _add(MEDSAM_PAPER, DCTERMS.creator, Literal("Bo Wang")), DCTERMS.creator, "foaf:Person"
+    ),
     Mutation("cites a dataset", _add(MEDSAM_PAPER, CITO.cites, BTCV), CITO.cites, "typed mskg:Paper"),
     Mutation("person named family-first", _set(PERSON, FOAF.name, Literal("Merhof, Dorit")), FOAF.name, "Given Family"),
     Mutation("person named in LaTeX", _set(PERSON, FOAF.name, Literal('Paul F. J\\"ager')), FOAF.name, "LaTeX markup"),
     Mutation("one person under two IRIs", _second_person_same_name, None, "same foaf:name", "Warning"),
-    Mutation("part/whole stated as hasPart", _add(ID["dataset/lidc-idri"], DCTERMS.hasPart, ID["dataset/luna16"]),
-             DCTERMS.hasPart, "stated one way"),
+    Mutation(
+        "part/whole stated as hasPart",
+        _add(ID["dataset/lidc-idri"], DCTERMS.hasPart, ID["dataset/luna16"]),
+        DCTERMS.hasPart,
+        "stated one way",
+    ),
     Mutation("dataset a part of a model", _add(BTCV, DCTERMS.isPartOf, MEDSAM), DCTERMS.isPartOf, "parent dataset"),
-    Mutation("more labelled volumes than volumes", _set(BTCV, MSKG.labelledVolumeCount, Literal(5000)),
-             MSKG.labelledVolumeCount, "no larger than"),
+    Mutation(
+        "more labelled volumes than volumes",
+        _set(BTCV, MSKG.labelledVolumeCount, Literal(5000)),
+        MSKG.labelledVolumeCount,
+        "no larger than",
+    ),
     Mutation("evaluated on a model", _add(MEDSAM, MSKG.evaluatedOn, SAM), MSKG.evaluatedOn, "typed mskg:Dataset"),
-    Mutation("concept with two prefLabels", _add(CLASS, SKOS.prefLabel, Literal("Adapters")), SKOS.prefLabel, "exactly one skos:prefLabel"),
-    Mutation("definition without language tag", _set(CLASS, SKOS.definition, Literal("Adapters in a frozen SAM.")),
-             SKOS.definition, "tagged @en"),
-    Mutation("narrower without broader", _add(SECTION, SKOS.narrower, ID["taxonomy/zero-shot-of-sam-2"]), None, "disagree"),
+    Mutation(
+        "concept with two prefLabels",
+        _add(CLASS, SKOS.prefLabel, Literal("Adapters")),
+        SKOS.prefLabel,
+        "exactly one skos:prefLabel",
+    ),
+    Mutation(
+        "definition without language tag",
+        _set(CLASS, SKOS.definition, Literal("Adapters in a frozen SAM.")),
+        SKOS.definition,
+        "tagged @en",
+    ),
+    Mutation(
+        "narrower without broader", _add(SECTION, SKOS.narrower, ID["taxonomy/zero-shot-of-sam-2"]), None, "disagree"
+    ),
     Mutation("source file as a machine path", _source_file_absolute, MSKG.sourceFile, "never by a path"),
-    Mutation("page on http", _set(MEDSAM_PAPER, FOAF.page, URIRef("http://arxiv.org/abs/2304.12306")), FOAF.page,
-             "use https", "Warning"),
-    Mutation("concept without definition", _drop(ID["taxonomy/few-shot-of-sam"], SKOS.definition), SKOS.definition,
-             "no skos:definition", "Warning"),
+    Mutation(
+        "page on http",
+        _set(MEDSAM_PAPER, FOAF.page, URIRef("http://arxiv.org/abs/2304.12306")),
+        FOAF.page,
+        "use https",
+        "Warning",
+    ),
+    Mutation(
+        "concept without definition",
+        _drop(ID["taxonomy/few-shot-of-sam"], SKOS.definition),
+        SKOS.definition,
+        "no skos:definition",
+        "Warning",
+    ),
 ]
 
 
@@ -251,8 +359,11 @@ def test_the_mutation_is_caught(built: Graph, shapes: Graph, mutation: Mutation)
         report = validate_graph(built, shapes, focus=[focus])
     finally:
         edit.undo()
-    found = [f for f in _findings(report, mutation.severity)
-             if f.focus == str(focus) and (mutation.path is None or f.path == str(mutation.path))]
+    found = [
+        f
+        for f in _findings(report, mutation.severity)
+        if f.focus == str(focus) and (mutation.path is None or f.path == str(mutation.path))
+    ]
     everything = [f"{f.severity} {f.focus} {f.path}: {f.message}" for f in report.violations + report.warnings]
     assert found, f"{mutation.name}: nothing on {focus} {mutation.path}; got {everything}"
     assert any(mutation.rule in f.message for f in found), [f.message for f in found]

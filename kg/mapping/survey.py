@@ -228,7 +228,8 @@ def _map_part(sdb: Graph, whole: DbDataset, part: DbDataset) -> list[Problem]:
                         f"drawn from", f"repaired ('{whole.name}' is a part of '{part.name}')")]
     if part.n_total is not None and whole.n_total is not None and part.n_total > whole.n_total:
         return [Problem("datasets.csv", whole.line, f"Sub-dataset '{part.name}' ({part.n_total} volumes) is larger "
-                        f"than '{whole.name}' ({whole.n_total})", "repaired (kept as mskg:includes, no part/whole link)")]
+                        f"than '{whole.name}' ({whole.n_total})",
+                        "repaired (kept as mskg:includes, no part/whole link)")]
     sdb.add((dataset_iri(part.name), DCTERMS.isPartOf, dataset_iri(whole.name)))
     return []
 
