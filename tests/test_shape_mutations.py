@@ -246,7 +246,7 @@ MUTATIONS = [
     Mutation(
         "code repository on a paper",
         _add(MEDSAM_PAPER, CODE, URIRef("https://github.com/bowang-lab/MedSAM")),
-        CODE,
+        None,
         "only through its model",
     ),
     Mutation(

@@ -268,15 +268,18 @@ def _map_results(sdb: Graph, results: list[ResultLink], repairs: dict[int | None
 
 
 def map_concept(g: Graph, label: str, broader: str | None = None) -> URIRef:
-    """A concept of the survey taxonomy: a top concept (a section), or a class under ``broader``."""
+    """A concept of the survey taxonomy: a top concept (a section), or a class under ``broader``;
+    the hierarchy in both directions, as the ontology states it for both schemes."""
     concept = concept_iri(label)
     g.add((concept, RDF.type, SKOS.Concept))
     g.add((concept, SKOS.prefLabel, Literal(label)))
     g.add((concept, SKOS.inScheme, TAXONOMY_SCHEME))
     if broader is None:
         g.add((concept, SKOS.topConceptOf, TAXONOMY_SCHEME))
+        g.add((TAXONOMY_SCHEME, SKOS.hasTopConcept, concept))
     else:
         g.add((concept, SKOS.broader, concept_iri(broader)))
+        g.add((concept_iri(broader), SKOS.narrower, concept))
     return concept
 
 
@@ -286,11 +289,9 @@ def _map_taxonomy(survey: SurveyList, res: Resolution, g: Graph) -> None:
     g.add((TAXONOMY_SCHEME, RDF.type, SKOS.ConceptScheme))
     for section in survey.sections:
         sec = map_concept(g, section)
-        g.add((TAXONOMY_SCHEME, SKOS.hasTopConcept, sec))
         if section in res.section_base_model:
             g.add((sec, MSKG.impliesBaseModel, model_iri(res.section_base_model[section])))
         for category in survey.categories.get(section, []):
             if category == section:
                 continue
-            cat = map_concept(g, category, broader=section)
-            g.add((sec, SKOS.narrower, cat))
+            map_concept(g, category, broader=section)
