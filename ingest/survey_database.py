@@ -3,7 +3,9 @@ survey web app's SQLite file, read into a :class:`SurveyDatabase`.
 
 A missing file or column is fatal (:class:`SurveyInputError`, naming the fix); a bad
 cell only costs its row, which becomes a :class:`Problem` naming file, line and cell.
-Values stay as published: Dice scores are decimals read from the CSV text.
+Values stay as published: Dice scores are decimals read from the CSV text. One kind of cell
+is repaired rather than skipped, and reported like a skipped one (``action='repaired ...'``):
+a Dice of at most 1 in the percent column is a fraction, multiplied by 100.
 """
 
 from __future__ import annotations
@@ -193,7 +195,18 @@ def _dataset(line: int, row: dict[str, str]) -> DbDataset:
     )
 
 
-def _result(line: int, row: dict[str, str]) -> DbResult:
+def _percent_dice(dice: Decimal, line: int, repairs: list[Problem]) -> Decimal:
+    """A Dice in the 0..1 scale among percentages (0.879 where the others read 18.8-97.27):
+    the same score as a percentage. 0 stays 0: it reads the same on both scales."""
+    if Decimal(0) < dice <= Decimal(1):
+        percent = (dice * 100).normalize()
+        repairs.append(Problem("results.csv", line, f"Dice {dice} is on the 0..1 scale in a percent column",
+                               f"repaired (x100: {format(percent, 'f')})"))
+        return percent
+    return dice
+
+
+def _result(line: int, row: dict[str, str], repairs: list[Problem]) -> DbResult:
     model_id = row["ID"] or ""
     dataset = _text(row["Dataset"])
     if not model_id.strip():
@@ -208,6 +221,7 @@ def _result(line: int, row: dict[str, str]) -> DbResult:
         raise _RowError("empty Dice")
     if not Decimal(0) <= dice <= Decimal(100):
         raise _RowError(f"Dice {dice} is outside 0..100 (percent)")
+    dice = _percent_dice(dice, line, repairs)
     return DbResult(
         line=line,
         model_id=model_id,
@@ -236,7 +250,7 @@ def load_survey_database(directory: Path | None = None) -> SurveyDatabase:
 
     models = parse("models.csv", MODEL_COLUMNS, _model)
     datasets = parse("datasets.csv", DATASET_COLUMNS, _dataset)
-    results = parse("results.csv", RESULT_COLUMNS, _result)
+    results = parse("results.csv", RESULT_COLUMNS, lambda line, row: _result(line, row, problems))
     seen: dict[str, int] = {}
     for model in models:
         if model.id in seen:

@@ -1,4 +1,10 @@
-"""Exports: RDF in the usual syntaxes, GraphML (via networkx) and CSV."""
+"""Exports: RDF in the usual syntaxes, GraphML (via networkx) and CSV.
+
+Every RDF syntax writes one lexical form per literal. Oxigraph stores a decimal in its
+XSD 1.1 canonical form ("74" for 74.0), while the mapping and the store's rdflib view use
+the form rdflib's Turtle writer keeps ("74.0"); the quad formats, which Oxigraph writes
+itself, get their decimals in that form too, so an N-Triples and a TriG export of one store
+hold the same literals."""
 
 from __future__ import annotations
 
@@ -22,10 +28,10 @@ def export(store: Store, fmt: str, out: Path) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "nquads":
-        store.dump_to(out, ox.RdfFormat.N_QUADS)
-    elif fmt == "trig":
-        store.dump_to(out, ox.RdfFormat.TRIG)
+    if fmt in ("nquads", "trig"):
+        rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
+        prefixes = {p: str(iri) for p, iri in PREFIXES.items()} if fmt == "trig" else None
+        ox.serialize((_canonical(q) for q in store.quads()), str(out), rdf_format, prefixes=prefixes)
     elif fmt in ("turtle", "nt", "jsonld"):
         g = store.to_rdflib()
         for prefix, iri in PREFIXES.items():
@@ -45,3 +51,15 @@ def export(store: Store, fmt: str, out: Path) -> None:
             writer.writerow([q.graph_name.value, to_python(q.subject), q.predicate.value,
                              o.value, datatype, o.language if isinstance(o, ox.Literal) and o.language else ""])
         out.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _canonical(q: ox.Quad) -> ox.Quad:
+    """``q`` with a whole decimal written "74.0", as kg.mapping.terms.decimal_literal and the
+    rdflib serialisers write it (Oxigraph hands back "74")."""
+    o = q.object
+    if isinstance(o, ox.Literal) and o.datatype.value == _DECIMAL and "." not in o.value:
+        return ox.Quad(q.subject, q.predicate, ox.Literal(o.value + ".0", datatype=o.datatype), q.graph_name)
+    return q

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +20,6 @@ from rapidfuzz import fuzz, process
 
 from ingest.ids import normalise_title, slugify
 from ingest.records import (
-    DbResult,
     PaperRecord,
     Problem,
     SurveyDatabase,
@@ -29,6 +28,7 @@ from ingest.records import (
 )
 from kg.aliases import ALIASES_FILE, load_aliases
 from kg.mentions import Mention, Mentions, collect_mentions, mention_from_bibtex
+from kg.resolve_results import ResultLink, SubDataset, ModelNames, name_key, link_results, parent_dataset
 
 __all__ = [
     "ALIASES_FILE",
@@ -57,22 +57,6 @@ class PaperNode:
     doi: str | None
     other_dois: list[str]
     how: str  # how the mentions met: 'single', 'arxiv-id', 'doi', 'title', 'fuzzy-title'
-
-
-@dataclass
-class ResultLink:
-    result: DbResult
-    model_ids: list[str]  # survey database IDs
-    related_model_id: str | None
-    dataset: str  # key into Resolution.datasets
-    source_paper: str  # PaperNode key
-    notes: list[str]
-
-
-@dataclass
-class SubDataset:
-    name: str
-    parent: str
 
 
 @dataclass
@@ -125,26 +109,12 @@ class _Clusters:
         return True
 
 
-def _name_key(name: str) -> str:
-    """'Biomedical SAM-2 (BioSAM-2)' -> 'biomedical sam 2'; 'TP Mamba' == 'TP-Mamba'."""
-    return normalise_title(re.sub(r"\([^)]*\)", " ", name))
-
-
 def paper_key(arxiv_id: str | None, doi: str | None, title: str | None) -> str:
     if arxiv_id:
         return f"paper/arxiv/{arxiv_id}"
     if doi:
         return f"paper/doi/{quote(doi, safe='/._-;()')}"
     return f"paper/title/{slugify(normalise_title(title))[:80]}"
-
-
-def parent_dataset(name: str, names: Iterable[str]) -> str | None:
-    """The table dataset ``name`` is a part of: 'BTCV Cervix' is a part of 'BTCV'. The parent's name
-    plus a space starts the name; of several ('MSD', 'MSD Liver'), the longest, being the closest."""
-    return max((p for p in names if name.startswith(p + " ")), key=len, default=None)
-
-
-# --------------------------------------------------------------------------- papers
 
 
 def _cluster(found: Mentions, problems: list[Problem], notes: list[str]) -> _Clusters:
@@ -235,16 +205,6 @@ def _paper_nodes(mentions: list[Mention], clusters: _Clusters) -> tuple[dict[str
 # --------------------------------------------------------------------------- models
 
 
-class _ModelNames:
-    """Survey-database model IDs, looked up as the list and results.csv write them."""
-
-    def __init__(self, db: SurveyDatabase) -> None:
-        self.ids = {m.id for m in db.models}
-        self.by_name: dict[str, str] = {}
-        for m in db.models:
-            self.by_name.setdefault(_name_key(m.id), m.id)
-
-
 @dataclass
 class _RowModels:
     model: dict[int, str]  # list row line -> model ID (database ID, or the list name for list-only models)
@@ -254,7 +214,7 @@ class _RowModels:
 
 def _match_list_rows(
     survey: SurveyList,
-    names: _ModelNames,
+    names: ModelNames,
     row_paper: dict[int, str],
     model_paper: dict[str, str],
     model_alias: Mapping[str, str],
@@ -274,10 +234,10 @@ def _match_list_rows(
         if len(candidates) == 1:
             found, how = candidates[0], "paper"
         elif candidates:
-            found = next((c for c in candidates if _name_key(c) == _name_key(row.name)), None)
+            found = next((c for c in candidates if name_key(c) == name_key(row.name)), None)
             how = "paper+name"
-        if found is None and _name_key(row.name) in names.by_name:
-            found, how = names.by_name[_name_key(row.name)], "name"
+        if found is None and name_key(row.name) in names.by_name:
+            found, how = names.by_name[name_key(row.name)], "name"
         if found is None and row.name in model_alias:
             found, how = model_alias[row.name], "alias"
             if found not in names.ids:
@@ -300,100 +260,7 @@ def _match_list_rows(
     return rows
 
 
-def _result_models(
-    name: str,
-    names: _ModelNames,
-    result_alias: Mapping[str, str],
-    line: int,
-    column: str,
-    link_notes: list[str],
-    problems: list[Problem],
-) -> list[str]:
-    """The models a results.csv cell names; every repair is noted, a name no model answers is a problem."""
-    raw = name
-    name = name.strip()
-    if name in names.ids:
-        if raw != name:
-            link_notes.append(f"{column} '{raw}': surrounding spaces removed")
-        return [name]
-    if _name_key(name) in names.by_name:
-        link_notes.append(f"{column} '{raw}' = '{names.by_name[_name_key(name)]}' (case/punctuation)")
-        return [names.by_name[_name_key(name)]]
-    prefix = [mid for mid in names.ids if re.sub(r"\s*\([^)]*\)\s*$", "", mid) == name]
-    if len(prefix) == 1:
-        link_notes.append(f"{column} '{raw}' = '{prefix[0]}' (name without its parenthesis)")
-        return prefix
-    if name in result_alias and result_alias[name] in names.ids:
-        link_notes.append(f"{column} '{raw}' = '{result_alias[name]}' (alias table)")
-        return [result_alias[name]]
-    parts = [p.strip() for p in name.split(",")]
-    if len(parts) > 1 and all(p in names.ids for p in parts):
-        link_notes.append(f"{column} '{raw}' names {len(parts)} models at once; the result links to each")
-        return parts
-    problems.append(
-        Problem(
-            "results.csv",
-            line,
-            f"{column} '{raw}' names no model of models.csv; add the model or an alias in kg/data/aliases.toml",
-        )
-    )
-    return []
-
-
 # --------------------------------------------------------------------------- results and lineage
-
-
-def _link_results(
-    db: SurveyDatabase,
-    names: _ModelNames,
-    result_alias: Mapping[str, str],
-    found: Mentions,
-    node_of: dict[int, str],
-    model_paper: dict[str, str],
-    problems: list[Problem],
-    notes: list[str],
-) -> tuple[list[ResultLink], dict[str, SubDataset]]:
-    """Each result's models, dataset (or sub-dataset of a table dataset) and source paper."""
-    dataset_names = {d.name for d in db.datasets}
-    sub_datasets: dict[str, SubDataset] = {}
-    results: list[ResultLink] = []
-    for result in db.results:
-        link_notes: list[str] = []
-        model_ids = _result_models(result.model_id, names, result_alias, result.line, "ID", link_notes, problems)
-        related = (
-            _result_models(
-                result.related_paper, names, result_alias, result.line, "Related Paper", link_notes, problems
-            )
-            if result.related_paper.strip()
-            else model_ids
-        )
-        if not model_ids:
-            continue
-        dataset = result.dataset.strip()
-        if dataset not in dataset_names:
-            parent = parent_dataset(dataset, dataset_names)
-            if parent is None:
-                problems.append(
-                    Problem(
-                        "results.csv",
-                        result.line,
-                        f"Dataset '{result.dataset}' is not in datasets.csv; add it there or fix the name",
-                    )
-                )
-                continue
-            sub_datasets.setdefault(dataset, SubDataset(dataset, parent))
-            link_notes.append(f"Dataset '{dataset}' is a part of '{parent}'")
-        if result.line in found.of_result:
-            source_paper = node_of[found.of_result[result.line]]
-        elif related and related[0] in model_paper:
-            source_paper = model_paper[related[0]]
-        else:
-            source_paper = model_paper[model_ids[0]]
-        results.append(
-            ResultLink(result, model_ids, related[0] if related else None, dataset, source_paper, link_notes)
-        )
-        notes.extend(f"results.csv row {result.line}: {n}" for n in link_notes if "part of" not in n)
-    return results, sub_datasets
 
 
 def _backbone_lineage(
@@ -446,9 +313,9 @@ def resolve(
     model_paper = {mid: node_of[ids[0]] for mid, ids in found.of_model.items() if ids}
     row_paper = {line: node_of[i] for line, i in found.of_row.items()}
 
-    names = _ModelNames(db)
+    names = ModelNames(db)
     rows = _match_list_rows(survey, names, row_paper, model_paper, aliases.get("model_aliases", {}), problems, notes)
-    results, sub_datasets = _link_results(
+    results, sub_datasets = link_results(
         db, names, aliases.get("result_model_aliases", {}), found, node_of, model_paper, problems, notes
     )
     backbone_models, backbone_notes = _backbone_lineage(db, names.ids, aliases.get("backbone_aliases", {}))

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from ingest.records import PaperRecord
 from kg.mapping.live import KnownFacts, map_live_record
 from kg.mapping.terms import dataset_iri, decimal_literal, model_iri
-from kg.vocab import BIBO, DCTERMS, FOAF, MSKG, PROV, RDF, SDO
+from kg.vocab import BIBO, DCTERMS, FOAF, MSKG, PROV, RDF, RDFS
 
 
 @dataclass
@@ -56,7 +56,9 @@ def map_candidate(g: Graph, paper: URIRef, records: list[PaperRecord], known: Kn
         else:
             conflicts += map_live_record(g, paper, r, known)
     if facts.code:
-        g.add((paper, SDO.codeRepository, URIRef(facts.code)))
+        # Papers link code only through their model (schema:codeRepository is a model's);
+        # the list's code link of a candidate stays findable until it is accepted as a model.
+        g.add((paper, RDFS.seeAlso, URIRef(facts.code)))
     g.add((paper, MSKG.predictedCategory, facts.category))
     g.add((paper, MSKG.confidence, decimal_literal(round(facts.confidence, 4))))
     g.add((paper, MSKG.evidence, Literal(json.dumps(facts.evidence, ensure_ascii=False, sort_keys=True))))

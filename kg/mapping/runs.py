@@ -33,8 +33,9 @@ def map_run(g: Graph, act: URIRef, command: str, started: datetime, ended: datet
     """The triples every run shares: a prov:Activity by the medseg-kg agent, with its times."""
     g.add((act, RDF.type, PROV.Activity))
     g.add((act, RDFS.label, Literal(f"kg {command} {started.isoformat(timespec='seconds')}")))
-    g.add((act, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    g.add((act, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    # To the second: HermiT (the reasoner the OWL check runs) refuses fractional seconds.
+    g.add((act, PROV.startedAtTime, Literal(started.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    g.add((act, PROV.endedAtTime, Literal(ended.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
     g.add((act, PROV.wasAssociatedWith, AGENT))
     g.add((AGENT, RDF.type, PROV.SoftwareAgent))
     g.add((AGENT, RDFS.label, Literal("medseg-kg")))

@@ -1,21 +1,30 @@
 """The survey as triples: its list (names, classes, code links) in ``graph:survey-list``,
 its database (models, datasets, Dice results) in ``graph:survey-db``, the papers of both
 and of the arXiv snapshot through :mod:`kg.mapping.papers`. Each source writes only what
-it said."""
+it said.
+
+Part/whole links between datasets are stated one way only, as ``dcterms:isPartOf`` (the
+ontology declares ``dcterms:hasPart`` its inverse), so one query direction finds them all.
+Code links are normalised (:mod:`kg.links`): one spelling per repository across sources,
+project pages as ``schema:url``, and papers link code only through their model."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
 from ingest.ids import slugify
-from ingest.records import DbDataset, DbModel, PaperRecord, SurveyDatabase, SurveyList
+from ingest.records import DbDataset, DbModel, PaperRecord, Problem, SurveyDatabase, SurveyList
+from kg.links import page_url, repository_of_page, repository_url
 from kg.mapping.graphs import Mapped
 from kg.mapping.papers import map_papers
 from kg.mapping.terms import (
-    FRAMEWORKS, SURVEY_ARXIV_ID, concept_iri, dataset_iri, date_literal, decimal_literal, model_iri, paper_iri,
+    FRAMEWORKS, SURVEY_ARXIV_ID, concept_iri, dataset_iri, decimal_literal, model_iri, paper_iri,
+    survey_db_date_literal,
 )
+from kg.people import PeopleReport
 from kg.resolve import Resolution, ResultLink, parent_dataset
 from kg.vocab import (
     ARXIV_SNAPSHOT, CITO, DCTERMS, FOAF, ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, SURVEY_DB, SURVEY_LIST,
@@ -23,28 +32,85 @@ from kg.vocab import (
 )
 
 SURVEY_PAPER = paper_iri(f"paper/arxiv/{SURVEY_ARXIV_ID}")
+# Rows of datasets.csv whose Sub-dataset cell names the dataset they were drawn from, not a
+# part of theirs: LUNA16 is a selection of LIDC-IDRI's scans (888 of 1,308), so LUNA16 is
+# the part. Other rows whose "sub-dataset" is larger than they are get no part/whole link.
+DRAWN_FROM = {("LUNA16", "LIDC-IDRI")}
+
+
+class CodeLinks:
+    """One code repository per model, whichever source names it and however it is spelt
+    ('?tab=readme-ov-file', '.git', another letter case). Where the list and the database
+    name different repositories, the list's wins: the authors keep the list up to date,
+    the database is a snapshot. The other one stays as rdfs:seeAlso in its source's graph."""
+
+    def __init__(self, survey: SurveyList, db: SurveyDatabase, res: Resolution) -> None:
+        self.chosen: dict[URIRef, str] = {}
+        links = [(model_iri(res.row_model[r.line]), r.code) for r in survey.rows if r.code and r.name is not None]
+        links += [(model_iri(m.id), m.code) for m in db.models if m.code]
+        for model, url in links:
+            repo = _repository(url)
+            if repo is not None:
+                self.chosen.setdefault(model, repo)
+
+    def add(self, g: Graph, model: URIRef, url: str) -> None:
+        """schema:codeRepository for the model's repository, schema:url for a project page."""
+        url = url.strip()
+        if repository_url(url) is None:
+            g.add((model, SDO.url, URIRef(page_url(url))))
+        repo = _repository(url)
+        if repo is None:
+            return
+        chosen = self.chosen[model]
+        if repo.lower() == chosen.lower():
+            g.add((model, SDO.codeRepository, URIRef(chosen)))
+        else:
+            g.add((model, RDFS.seeAlso, URIRef(repo)))
+
+
+def _repository(url: str) -> str | None:
+    """The repository a code link names, or the one a GitHub Pages project site is built from."""
+    return repository_url(url) or repository_of_page(url)
+
+
+@dataclass
+class SurveyMapping:
+    """The survey's graphs, how its authors were matched, and the cells the mapping repaired."""
+
+    mapped: Mapped
+    people: PeopleReport
+    problems: list[Problem]
 
 
 def map_survey(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord], res: Resolution) -> Mapped:
     """Every graph of the survey build, with the counts the build reports."""
+    return map_survey_reported(survey, db, snapshot, res).mapped
+
+
+def map_survey_reported(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecord],
+                        res: Resolution) -> SurveyMapping:
+    """:func:`map_survey`, with the people report and the mapping's own repairs."""
     out = Mapped(graphs={})
+    problems: list[Problem] = []
     lst, sdb = out.g(SURVEY_LIST), out.g(SURVEY_DB)
     out.g(ARXIV_SNAPSHOT)
     _map_taxonomy(survey, res, lst)
-    map_papers(res, out)
-    _map_list_rows(survey, res, lst)
+    people = map_papers(res, out)
+    code = CodeLinks(survey, db, res)
+    _map_list_rows(survey, res, lst, code)
     for m in db.models:
-        _map_db_model(sdb, m, res)
-    table_names = {d.name for d in db.datasets}
+        _map_db_model(sdb, m, res, code)
+    table = {d.name: d for d in db.datasets}
     for d in db.datasets:
-        _map_db_dataset(sdb, d, table_names)
+        problems.extend(_map_db_dataset(sdb, d, table))
     for sub in res.sub_datasets.values():
         ds = dataset_iri(sub.name)
         sdb.add((ds, RDF.type, MSKG.Dataset))
         sdb.add((ds, RDFS.label, Literal(sub.name)))
         sdb.add((ds, DCTERMS.isPartOf, dataset_iri(sub.parent)))
         sdb.add((ds, MSKG.resolutionNote, Literal(f"named only in results.csv; a part of '{sub.parent}'")))
-    _map_results(sdb, res.results)
+    repairs = {p.line: p for p in db.problems if p.source == "results.csv" and p.action.startswith("repaired")}
+    _map_results(sdb, res.results, repairs)
     out.counts = {
         "models": len({m.id for m in db.models} | set(res.list_only_models)),
         "database_models": len(db.models),
@@ -53,11 +119,12 @@ def map_survey(survey: SurveyList, db: SurveyDatabase, snapshot: list[PaperRecor
         "papers": len(res.papers),
         "list_rows": len(survey.rows),
     }
-    return out
+    return SurveyMapping(out, people, problems)
 
 
-def _map_list_rows(survey: SurveyList, res: Resolution, lst: Graph) -> None:
-    """Names, classes and code links of the list; the survey cites every listed paper."""
+def _map_list_rows(survey: SurveyList, res: Resolution, lst: Graph, code: CodeLinks) -> None:
+    """Names, classes and code links of the list; the survey cites every listed paper. A
+    study's code (a row without a model) is a page about the paper, not its repository."""
     for row in survey.rows:
         paper = paper_iri(res.row_paper[row.line])
         concept = concept_iri(row.category)
@@ -65,10 +132,10 @@ def _map_list_rows(survey: SurveyList, res: Resolution, lst: Graph) -> None:
         lst.add((paper, MSKG.category, concept))
         lst.add((SURVEY_PAPER, CITO.cites, paper))
         if row.link:
-            lst.add((paper, FOAF.page, URIRef(row.link)))
+            lst.add((paper, FOAF.page, URIRef(page_url(row.link))))
         if row.name is None:
             if row.code:
-                lst.add((paper, SDO.codeRepository, URIRef(row.code)))
+                lst.add((paper, RDFS.seeAlso, URIRef(page_url(row.code))))
             continue
         model_id = res.row_model[row.line]
         model = model_iri(model_id)
@@ -82,13 +149,13 @@ def _map_list_rows(survey: SurveyList, res: Resolution, lst: Graph) -> None:
             lst.add((model, SKOS.altLabel, Literal(row.name)))
         lst.add((model, MSKG.category, concept))
         if row.code:
-            lst.add((model, SDO.codeRepository, URIRef(row.code)))
+            code.add(lst, model, row.code)
         base = res.section_base_model.get(row.section)
         if base and base != model_id:
             lst.add((model, MSKG.basedOn, model_iri(base)))
 
 
-def _map_db_model(sdb: Graph, m: DbModel, res: Resolution) -> None:
+def _map_db_model(sdb: Graph, m: DbModel, res: Resolution, code: CodeLinks) -> None:
     model = model_iri(m.id)
     sdb.add((model, RDF.type, MSKG.Model))
     sdb.add((model, RDFS.label, Literal(m.id)))
@@ -108,7 +175,7 @@ def _map_db_model(sdb: Graph, m: DbModel, res: Resolution) -> None:
     for aff in m.affiliations:
         sdb.add((model, MSKG.affiliation, Literal(aff)))
     if m.code:
-        sdb.add((model, SDO.codeRepository, URIRef(m.code.strip())))
+        code.add(sdb, model, m.code)
     for prop, value in ((MSKG.parametersMillions, m.params_millions), (MSKG.gflops, m.gflops),
                         (MSKG.totalVramGB, m.vram_gb)):
         if value is not None:
@@ -121,8 +188,10 @@ def _map_db_model(sdb: Graph, m: DbModel, res: Resolution) -> None:
         sdb.add((model, MSKG.gpuVendor, Literal(m.gpu_vendor)))
 
 
-def _map_db_dataset(sdb: Graph, d: DbDataset, table_names: set[str]) -> None:
+def _map_db_dataset(sdb: Graph, d: DbDataset, table: dict[str, DbDataset]) -> list[Problem]:
+    """The dataset's facts; returns the Sub-dataset cells it did not read as part/whole."""
     ds = dataset_iri(d.name)
+    problems: list[Problem] = []
     sdb.add((ds, RDF.type, MSKG.Dataset))
     sdb.add((ds, RDFS.label, Literal(d.name)))
     if d.full_name != d.name:
@@ -134,19 +203,35 @@ def _map_db_dataset(sdb: Graph, d: DbDataset, table_names: set[str]) -> None:
         for v in values:
             sdb.add((ds, prop, Literal(v)))
     for url, text in d.links:
-        sdb.add((ds, RDFS.seeAlso, URIRef(url)))
-        sdb.add((URIRef(url), RDFS.label, Literal(text)))
+        sdb.add((ds, RDFS.seeAlso, URIRef(page_url(url))))
+        sdb.add((URIRef(page_url(url)), RDFS.label, Literal(text)))
     for sub in d.sub_datasets:
         sdb.add((ds, MSKG.includes, Literal(sub)))
-        if sub in table_names and sub != d.name:
-            sdb.add((ds, DCTERMS.hasPart, dataset_iri(sub)))
+        if sub in table and sub != d.name:
+            problems.extend(_map_part(sdb, d, table[sub]))
     for prop, value in ((MSKG.volumeCount, d.n_total), (MSKG.labelledVolumeCount, d.n_labelled)):
         if value is not None:
             sdb.add((ds, prop, Literal(value, datatype=XSD.integer)))
     # 'BTCV Cervix' is a part of 'BTCV': the table's own naming says so.
-    parent = parent_dataset(d.name, table_names)
+    parent = parent_dataset(d.name, table)
     if parent:
         sdb.add((ds, DCTERMS.isPartOf, dataset_iri(parent)))
+    return problems
+
+
+def _map_part(sdb: Graph, whole: DbDataset, part: DbDataset) -> list[Problem]:
+    """``part`` (named in ``whole``'s Sub-dataset cell) isPartOf ``whole``, unless the cell
+    names the dataset ``whole`` was drawn from, or the "part" is larger than the whole."""
+    if (whole.name, part.name) in DRAWN_FROM:
+        sdb.add((dataset_iri(whole.name), DCTERMS.isPartOf, dataset_iri(part.name)))
+        return [Problem("datasets.csv", whole.line, f"Sub-dataset '{part.name}' is the dataset '{whole.name}' was "
+                        f"drawn from", f"repaired ('{whole.name}' is a part of '{part.name}')")]
+    if part.n_total is not None and whole.n_total is not None and part.n_total > whole.n_total:
+        return [Problem("datasets.csv", whole.line, f"Sub-dataset '{part.name}' ({part.n_total} volumes) is larger "
+                        f"than '{whole.name}' ({whole.n_total})",
+                        "repaired (kept as mskg:includes, no part/whole link)")]
+    sdb.add((dataset_iri(part.name), DCTERMS.isPartOf, dataset_iri(whole.name)))
+    return []
 
 
 def _result_node(link: ResultLink, seen: dict[str, int]) -> URIRef:
@@ -160,7 +245,7 @@ def _result_node(link: ResultLink, seen: dict[str, int]) -> URIRef:
     return ID[base if seen[base] == 1 else f"{base}-{seen[base]}"]
 
 
-def _map_results(sdb: Graph, results: list[ResultLink]) -> None:
+def _map_results(sdb: Graph, results: list[ResultLink], repairs: dict[int | None, Problem]) -> None:
     seen: dict[str, int] = defaultdict(int)
     for link in results:
         r = link.result
@@ -175,21 +260,26 @@ def _map_results(sdb: Graph, results: list[ResultLink]) -> None:
         sdb.add((node, MSKG.resultKind, Literal(r.kind)))
         sdb.add((node, PROV.wasDerivedFrom, paper_iri(link.source_paper)))
         if r.date:
-            sdb.add((node, DCTERMS.date, date_literal(r.date)))
+            sdb.add((node, DCTERMS.date, survey_db_date_literal(r.date)))
+        if r.line in repairs:
+            sdb.add((node, MSKG.resolutionNote, Literal(str(repairs[r.line]))))
         for note in link.notes:
             sdb.add((node, MSKG.resolutionNote, Literal(note)))
 
 
 def map_concept(g: Graph, label: str, broader: str | None = None) -> URIRef:
-    """A concept of the survey taxonomy: a top concept (a section), or a class under ``broader``."""
+    """A concept of the survey taxonomy: a top concept (a section), or a class under ``broader``;
+    the hierarchy in both directions, as the ontology states it for both schemes."""
     concept = concept_iri(label)
     g.add((concept, RDF.type, SKOS.Concept))
     g.add((concept, SKOS.prefLabel, Literal(label)))
     g.add((concept, SKOS.inScheme, TAXONOMY_SCHEME))
     if broader is None:
         g.add((concept, SKOS.topConceptOf, TAXONOMY_SCHEME))
+        g.add((TAXONOMY_SCHEME, SKOS.hasTopConcept, concept))
     else:
         g.add((concept, SKOS.broader, concept_iri(broader)))
+        g.add((concept_iri(broader), SKOS.narrower, concept))
     return concept
 
 
@@ -199,11 +289,9 @@ def _map_taxonomy(survey: SurveyList, res: Resolution, g: Graph) -> None:
     g.add((TAXONOMY_SCHEME, RDF.type, SKOS.ConceptScheme))
     for section in survey.sections:
         sec = map_concept(g, section)
-        g.add((TAXONOMY_SCHEME, SKOS.hasTopConcept, sec))
         if section in res.section_base_model:
             g.add((sec, MSKG.impliesBaseModel, model_iri(res.section_base_model[section])))
         for category in survey.categories.get(section, []):
             if category == section:
                 continue
-            cat = map_concept(g, category, broader=section)
-            g.add((sec, SKOS.narrower, cat))
+            map_concept(g, category, broader=section)

@@ -1,5 +1,9 @@
 """IRIs and literals every mapping shares: one place mints a model's, a dataset's, a
-concept's, a person's or a paper's IRI, and one place writes a decimal or a date."""
+concept's, a person's or a paper's IRI, and one place writes a decimal or a date.
+
+Dates carry the precision their source has: a day (xsd:date), a month (xsd:gYearMonth) or
+a year (xsd:gYear). The survey database stores months as the first of the month (its
+README: "Database dates are month-precision"), so a database date on day 1 is a month."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 
 from ingest.ids import slugify
+from kg.people import display_name
 from kg.vocab import ID, MSKG, XSD
 
 SURVEY_ARXIV_ID = "2506.10825"
@@ -28,7 +33,9 @@ def concept_iri(label: str) -> URIRef:
 
 
 def person_iri(name: str) -> URIRef:
-    return ID[f"person/{slugify(name)}"]
+    """One IRI per person whatever the name order: 'Merhof, Dorit' and 'Dorit Merhof' are
+    both person/dorit-merhof (kg.people matches initials and identifiers on top)."""
+    return ID[f"person/{slugify(display_name(name))}"]
 
 
 def paper_iri(key: str) -> URIRef:
@@ -47,3 +54,16 @@ def decimal_literal(value: Decimal | float | int) -> Literal:
 
 def date_literal(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def month_literal(value: date) -> Literal:
+    return Literal(f"{value.year:04d}-{value.month:02d}", datatype=XSD.gYearMonth)
+
+
+def year_literal(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def survey_db_date_literal(value: date) -> Literal:
+    """A survey-database date: a month unless the database gives a day other than the 1st."""
+    return month_literal(value) if value.day == 1 else date_literal(value)

@@ -38,6 +38,18 @@ FRAMEWORK_LABEL = {M + "Generalist": "Generalist", M + "TaskSpecific": "Task-spe
 NUMERIC = ["params (M)", "GFLOPs", "GPUs", "VRAM (GB)"]
 
 
+def year_of(issued: object) -> int | None:
+    """The year of a date the graph states as a day (a ``date``), a month or a year (the
+    strings '2024-05' and '2024' of xsd:gYearMonth and xsd:gYear)."""
+    if issued is None or (isinstance(issued, float) and issued != issued):
+        return None
+    year = getattr(issued, "year", None)
+    if year is not None:
+        return int(year)
+    text = str(issued)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
 def _first_number(values: list[Any]) -> float | None:
     for v in values:
         try:
@@ -97,7 +109,7 @@ def models_table(path: str) -> pd.DataFrame:
 
     info = _paper_info(papers)
     table = table.join(info, on="paper_iri")
-    table["year"] = table["issued"].apply(lambda d: getattr(d, "year", None) if d is not None else None)
+    table["year"] = table["issued"].apply(year_of)
     table["year"] = pd.array(table["year"], dtype="Int64")
     return table.sort_values("model", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -190,7 +202,7 @@ def papers_table(path: str) -> pd.DataFrame:
     papers = run("papers")
     if papers.empty:
         return papers
-    papers["year"] = papers["issued"].apply(lambda d: getattr(d, "year", None) if d is not None else None)
+    papers["year"] = papers["issued"].apply(year_of)
     papers["link"] = [paper_web_url(a, d) for a, d in zip(papers["arxiv"], papers["doi"])]
     papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
     return papers
