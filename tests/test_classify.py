@@ -52,7 +52,8 @@ class TestSurveyPapers:
         survey = [i for i in range(len(load_training_examples(extra=None))) if examples[i].label]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # classes with fewer papers than folds
-            folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(survey, [examples[i].label for i in survey]))
+            labels = [examples[i].label for i in survey]
+            folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(survey, labels))
         right = end_to_end = 0
         for _, test in folds:
             held = {survey[k] for k in test}
@@ -123,7 +124,8 @@ class TestClasses:
         invented = Category("Diffusion-based universal segmenters", section="Generative generalist models")
         extra = [
             Example("Diffusion Foundation Model for Universal Medical Image Segmentation",
-                    "A denoising diffusion model generates masks for any organ in CT and MRI, one model for many tasks.",
+                    "A denoising diffusion model generates masks for any organ in CT and MRI, one model for many "
+                    "tasks.",
                     invented.label),
             Example("Universal Lesion Masks by Conditional Diffusion",
                     "Conditional diffusion sampling produces lesion segmentation masks across medical modalities; "
@@ -187,7 +189,8 @@ class TestContract:
         out = [json.loads(x) for x in classify_jsonl(lines, classifier)]
         assert len(out) == 4
         assert out[0]["relevant"] is True and set(out[0]) == {"title", "relevant", "category", "confidence", "evidence"}
-        assert out[1] == {"line": 2, "error": "line 2: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}
+        assert out[1] == {"line": 2, "error": "line 2: Expecting property name enclosed in double quotes: "
+                                              "line 1 column 2 (char 1)"}
         assert out[2] == {"line": 3, "error": "line 3: missing 'title' (a non-empty string)"}
         assert out[3]["relevant"] is False
 

@@ -119,7 +119,7 @@ id:taxonomy\\/early a skos:Concept ; skos:inScheme id:taxonomy ; skos:broader id
   skos:definition "Models that stack the modalities as input channels of one encoder, fusing them at the input." .
 id:taxonomy\\/late a skos:Concept ; skos:inScheme id:taxonomy ; skos:broader id:taxonomy\\/multimodal ;
   skos:prefLabel "Late fusion" ;
-  skos:definition "Models with one encoder branch per modality whose predictions are merged only at the output, by averaging or voting." .
+  skos:definition "Models with one encoder branch per modality whose predictions are merged only at the output." .
 id:taxonomy\\/single a skos:Concept ; skos:inScheme id:taxonomy ; skos:topConceptOf id:taxonomy ;
   skos:prefLabel "Single-modality models" ;
   skos:definition "Generalist segmentation models trained and applied on one imaging modality only, such as CT alone." .
