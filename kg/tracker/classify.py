@@ -6,14 +6,19 @@ with no network, whether a paper is about *generalist* models for *medical* imag
 *segmentation* and, if so, which class of the survey taxonomy it belongs to, with a
 probability that means what it says.
 
-Three linear models (scikit-learn logistic regressions, each with a temperature fitted on
-out-of-fold scores of its own training papers, :mod:`kg.tracker.classify_linear`) share
-one vector per paper (word and character n-grams, cue phrases, cue scores:
+Three linear models (scikit-learn logistic regressions, :mod:`kg.tracker.classify_linear`)
+share one vector per paper (word and character n-grams, cue phrases, cue scores:
 :mod:`kg.tracker.classify_vectors`):
 
 1. relevance: in scope or a near miss;
 2. section: which section of the taxonomy;
 3. class within the section (for sections with several classes).
+
+Each adds class-specific evidence with one shared weight per kind (the "priors": the
+former rule gate's score for relevance; anchor words, own cue phrases and closeness to the
+class definition for sections and classes), and a temperature; weights and temperatures
+are fitted on out-of-fold scores of the model's own training papers, so the
+probabilities are calibrated on papers each inner model had not seen.
 
 P(class | in scope) = P(section) x P(class | section); the prediction is the most probable
 class, and the confidence is P(in scope) x P(class | in scope): the probability that the
