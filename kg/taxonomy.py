@@ -5,7 +5,7 @@ their classes from here, so a new class in the graph needs no code change."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.queries import internal
 from kg.store import Store
@@ -14,11 +14,14 @@ from kg.vocab import TAXONOMY_SCHEME
 
 @dataclass(frozen=True)
 class Category:
-    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader concept."""
+    """One taxonomy class: ``label`` is its skos:prefLabel, ``section`` the prefLabel of its broader
+    concept, ``definition`` its skos:definition (what a reviewer reads, and what the classifier
+    learns from when a class has few labelled papers)."""
 
     label: str
     section: str
     iri: str | None = None
+    definition: str | None = None
 
 
 def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Category]:
@@ -30,10 +33,21 @@ def taxonomy_categories(store: Store) -> list[Category]:
     """Every concept of the taxonomy scheme without narrower concepts, with its section (the
     broader concept's prefLabel, or itself for a section that is its own class)."""
     rows = store.select(internal("taxonomy-classes", scheme=str(TAXONOMY_SCHEME))).rows
+    definitions = taxonomy_definitions(store)
     by_label: dict[str, Category] = {}
     for r in rows:
-        by_label.setdefault(r["label"], Category(label=r["label"], section=r["section"] or r["label"], iri=r["c"]))
+        by_label.setdefault(r["label"], Category(label=r["label"], section=r["section"] or r["label"], iri=r["c"],
+                                                 definition=definitions.get(r["label"])))
     return sorted(by_label.values(), key=_survey_order())
+
+
+def taxonomy_definitions(store: Store) -> dict[str, str]:
+    """prefLabel -> skos:definition for every concept of the taxonomy scheme (classes and
+    sections); the first definition in label order when a concept states several."""
+    out: dict[str, str] = {}
+    for r in store.select(internal("taxonomy-definitions", scheme=str(TAXONOMY_SCHEME))).rows:
+        out.setdefault(r["label"], r["definition"])
+    return out
 
 
 def _survey_order() -> Callable[[Category], tuple[int, str, str]]:
@@ -48,7 +62,21 @@ def _survey_order() -> Callable[[Category], tuple[int, str, str]]:
 
 
 def bundled_categories() -> list[Category]:
-    """The classes of the bundled survey list: the fallback when no store exists yet."""
+    """The classes of the bundled survey list, with the definitions of the bundled ontology:
+    the fallback when no store exists yet."""
     from ingest.survey import load_survey_list
 
-    return categories_from_sections(load_survey_list().categories)
+    definitions = bundled_definitions()
+    return [replace(c, definition=definitions.get(c.label))
+            for c in categories_from_sections(load_survey_list().categories)]
+
+
+def bundled_definitions() -> dict[str, str]:
+    """The definitions ontology.ttl states (read into a throw-away in-memory store)."""
+    import pyoxigraph as ox
+
+    from kg.resources import ONTOLOGY_FILE
+
+    store = Store(None)
+    store.bulk_load(ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
+    return taxonomy_definitions(store)

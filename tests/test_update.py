@@ -158,7 +158,7 @@ def test_update_queues_relevant_papers_with_class_confidence_and_evidence(survey
     near_misses = {t for t, label in recorded_json("update/expected.json")["labels"].items() if label is None}
     assert set(out) == near_misses and len(out) == 12
     assert out["RS-SAM: Adapting Segment Anything to Multispectral Remote Sensing Imagery"] == (
-        "out of scope: no medical cue; off-domain cues outweigh medical ones (remote sensing, satellite) (confidence 0.69)")
+        "out of scope: no medical cue; off-domain cues outweigh medical ones (remote sensing, satellite) (confidence 0.98)")
     assert all(reason.startswith("out of scope") for reason in out.values())
     assert not any("Early Study" in c.title for c in report.candidates + report.skipped)  # type: ignore[operator]
 
@@ -238,7 +238,7 @@ def test_digest_markdown_and_atom_feed(survey_store: Store, fake_api: FakeApi, t
         "## Sources", "## New candidates (24)", "## Accepted since the last run (0)", "## New citations (10)",
         "## Upstream survey list", "## Failures (0)", "## Skipped (13)"]
     assert ("| [LoRA-Med: Low-Rank Parameter-Efficient Fine-Tuning of SAM for Multi-Organ CT Segmentation]"
-            "(https://arxiv.org/abs/2610.18830) | FEFT of SAM | 0.96 |") in md
+            "(https://arxiv.org/abs/2610.18830) | FEFT of SAM | 0.98 |") in md
     feed = ET.parse(report.feed).getroot()  # type: ignore[arg-type]
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)

@@ -94,4 +94,5 @@ def document(title: str, abstract: str | None) -> Document:
     def words(original: str, normalised: str) -> tuple[list[str], list[str]]:
         return re.findall(r"[a-z0-9]+", normalised), re.findall(r"[A-Za-z0-9]+", original)
 
-    return Document(title, abstract, norm_title, norm_abstract, words(title, norm_title), words(abstract, norm_abstract))
+    return Document(title, abstract, norm_title, norm_abstract, words(title, norm_title),
+                    words(abstract, norm_abstract))

@@ -150,7 +150,7 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     """One update run (see the module docstring). Sources are built on ``policy`` unless
     given; ``progress`` is called with short status strings."""
     from ingest.survey import load_survey_database
-    from kg.tracker.classify import load_training_examples
+    from kg.tracker.classify_reviewed import classifier_for_update  # issue #16
     from kg.tracker.linking import Gazetteer
 
     say = progress or (lambda _msg: None)
@@ -165,7 +165,9 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     lc, snapshot_update = _discover(store, d, policy, config, start, today, run,
                                     {"arxiv": arxiv_source, "s2": s2_source}, say)
     say("classifying")
-    placer = Placer(classifier or PaperClassifier(categories, load_training_examples()),
+    # issue #16: the classifier learns from every curation decision (accepted = a labelled
+    # paper, rejected = a near miss), its texts read from the graph
+    placer = Placer(classifier or classifier_for_update(store, categories, decisions),
                     Gazetteer.from_survey_database(load_survey_database()), categories,
                     {r["p"] for r in store.select(internal("survey-papers")).rows},
                     {r["p"] for r in store.select(internal("queued-papers")).rows}, decisions, run.iri)
