@@ -21,7 +21,7 @@ def curation_update(decisions: dict[str, Decision]) -> str:
         g.add((paper, RDF.type, MSKG.Paper))
         g.add((paper, MSKG.reviewStatus, Literal(d.status)))
         g.add((paper, MSKG.reviewedOn, date_literal(d.decided)))
-        if d.status == "accepted":
+        if d.status in ("accepted", "maybe"):  # a "maybe" stays in the queue with a class, as reviewed
             if d.category:
                 g.add((paper, MSKG.category, concept_iri(d.category)))
             else:
