@@ -112,7 +112,7 @@ def _plain(value: str) -> str:
     return " ".join(re.sub(r"[{}]", "", value or "").split())
 
 
-def _facts(store: GraphStore, papers: list[str]) -> dict[str, dict[str, list[tuple[str, Any]]]]:
+def paper_facts(store: GraphStore, papers: list[str]) -> dict[str, dict[str, list[tuple[str, Any]]]]:
     out: dict[str, dict[str, list[tuple[str, Any]]]] = {p: defaultdict(list) for p in papers}
     for i in range(0, len(papers), _CHUNK):
         for r in store.select(internal("bibtex-facts", papers=papers[i:i + _CHUNK])).rows:
@@ -254,7 +254,7 @@ def _assign_keys(entries: list[BibEntry]) -> None:
 def all_entries(store: GraphStore) -> list[BibEntry]:
     """An entry for every paper of the bibliography (not candidates or rejected papers), keyed."""
     papers = [r["p"] for r in store.select(internal("bibtex-papers")).rows]
-    facts = _facts(store, papers)
+    facts = paper_facts(store, papers)
     entries = [make_entry(p, facts[p]) for p in papers]
     _assign_keys(entries)
     return entries
