@@ -37,6 +37,7 @@ class KnownNames:
 
     models: dict[str, KnownModel] = field(default_factory=dict)
     datasets: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (IRI, label)
+    spelled: dict[str, str] = field(default_factory=dict)  # model name slug -> the name as a source writes it
 
     def model(self, name: str) -> KnownModel | None:
         return self.models.get(slugify(name)) if name and name.strip() else None
@@ -45,7 +46,8 @@ class KnownNames:
         return self.datasets.get(slugify(name)) if name and name.strip() else None
 
     def model_names(self) -> set[str]:
-        return {m.label for m in self.models.values()}
+        """Every name of every model (labels, other names, list names)."""
+        return set(self.spelled.values())
 
     def dataset_names(self) -> set[str]:
         return {label for _, label in self.datasets.values()}
@@ -55,6 +57,10 @@ class KnownNames:
         key = slugify(name)
         if own or key not in self.models:
             self.models[key] = model
+            self.spelled[key] = name
+
+    def copy(self) -> KnownNames:
+        return KnownNames(dict(self.models), dict(self.datasets), dict(self.spelled))
 
 
 def _model_from_row(r: dict) -> KnownModel:

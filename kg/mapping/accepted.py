@@ -13,9 +13,12 @@ to: nothing extracted from an abstract reaches this module unconfirmed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
@@ -163,21 +166,31 @@ def _one(g: Graph, accepted: AcceptedModel, existing: KnownModel | None, known: 
     _results(g, accepted, model, existing.label if existing is not None else accepted.name.strip(), known)
 
 
+def combined_names(known: KnownNames, accepted: list[AcceptedModel]) -> KnownNames:
+    """``known`` plus the models ``accepted`` mints (each new name at its first acceptance):
+    the names a results table and a base model may use."""
+    combined = known.copy()
+    for a in accepted:
+        if a.name.strip() and known.model(a.name) is None and combined.model(a.name) is None:
+            fw = framework_iri(a.framework)
+            combined.add_model(a.name.strip(), KnownModel(str(model_iri(a.name.strip())), a.name.strip(), a.paper,
+                                                          str(fw) if fw else None), own=True)
+    return combined
+
+
 def accepted_models_triples(accepted: list[AcceptedModel], known: KnownNames) -> Graph:
     """The triples of every accepted model, in decision order: a name new to the graph mints
     a mskg:Model (label, introducedIn, class, framework) at its first acceptance; a name the
     graph knows (``known``, which must not count graph:curation itself) or one accepted
     earlier in the list links to that model. Base models may be survey or accepted models."""
-    combined = KnownNames(dict(known.models), dict(known.datasets))
-    first: dict[str, AcceptedModel] = {}
     for a in accepted:
         if not a.name or not a.name.strip():
             raise AcceptError(f"{a.paper}: no model name; pass --model NAME")
-        if known.model(a.name) is None and slugify(a.name) not in first:
-            first[slugify(a.name)] = a
-            iri = str(model_iri(a.name.strip()))
-            fw = framework_iri(a.framework)
-            combined.add_model(a.name, KnownModel(iri, a.name.strip(), a.paper, str(fw) if fw else None), own=True)
+    combined = combined_names(known, accepted)
+    first = {}
+    for a in accepted:
+        if known.model(a.name) is None:
+            first.setdefault(slugify(a.name), a)
     g = Graph()
     for a in accepted:
         minted_here = first.get(slugify(a.name)) is a
@@ -188,3 +201,37 @@ def accepted_models_triples(accepted: list[AcceptedModel], known: KnownNames) ->
 def accepted_model_triples(accepted: AcceptedModel, known: KnownNames) -> Graph:
     """The triples of one accepted model (see :func:`accepted_models_triples`)."""
     return accepted_models_triples([accepted], known)
+
+
+def accepted_from_decision(decision: Any) -> AcceptedModel | None:
+    """The accepted-model facts of a curation decision (``ingest.curation.Decision`` with its
+    optional model fields), or None for a rejection or an acceptance without a model name."""
+    name = str(getattr(decision, "model", "") or "").strip()
+    if decision.status != "accepted" or not name:
+        return None
+    def text(field_name: str) -> str:  # the Decision's optional fields ("" when absent)
+        return str(getattr(decision, field_name, "") or "").strip()
+
+    return AcceptedModel(paper=decision.paper, name=name, category=decision.category or "",
+                         based_on=text("based_on"), code=text("code"), framework=text("framework"), by=text("by"),
+                         decided=decision.decided)
+
+
+def curated_facts(decisions: Iterable[Any], known: KnownNames, results_table: str | Path | None = None,
+                  papers: Mapping[str, str] | None = None) -> Graph:
+    """Every human-stated fact beyond a paper's status and class, for ``graph:curation``: the
+    accepted models of ``decisions`` (in file order) and the rows of the maintainer's results
+    table (validated against the graph's names plus the accepted models). ``known`` and
+    ``papers`` must describe the graph without graph:curation. Raises
+    :class:`ingest.results_table.ResultsTableError` or :class:`AcceptError`, before any triple
+    is returned, so nothing is stored half-way."""
+    from ingest.results_table import read_results_table
+    from kg.mapping.results_table import results_table_triples
+
+    accepted = [a for a in (accepted_from_decision(d) for d in decisions) if a is not None]
+    g = accepted_models_triples(accepted, known)
+    if results_table is not None:
+        names = combined_names(known, accepted)
+        rows = read_results_table(results_table, names.model_names(), names.dataset_names(), papers or {})
+        g += results_table_triples(rows, names, source=Path(results_table).name)
+    return g

@@ -149,3 +149,42 @@ def extract_claims(text: str | None, gazetteer: Gazetteer) -> list[Claim]:
     if not text:
         return []
     return [c for s in sentences(text) for c in claims_in_sentence(s, gazetteer)]
+
+
+@dataclass(frozen=True)
+class ClaimScore:
+    """Extraction against hand labels: a found claim is right when a gold claim of the same
+    paper has its value (0.01 apart at most; each gold claim matched once), and fully right
+    when the dataset agrees too (None for a claim whose dataset the labels leave open)."""
+
+    gold: int
+    found: int
+    right: int
+    fully_right: int
+
+    @staticmethod
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else 0.0
+
+    def lines(self) -> list[str]:
+        r = self.ratio
+        return [f"gold claims {self.gold}, extracted {self.found}",
+                f"value:           precision {r(self.right, self.found):.3f} ({self.right}/{self.found}), "
+                f"recall {r(self.right, self.gold):.3f} ({self.right}/{self.gold})",
+                f"value + dataset: precision {r(self.fully_right, self.found):.3f} ({self.fully_right}/{self.found}), "
+                f"recall {r(self.fully_right, self.gold):.3f} ({self.fully_right}/{self.gold})"]
+
+
+def score_claims(found: list[tuple[str, Claim]], gold: list[dict[str, str | None]]) -> ClaimScore:
+    """Score ``found`` (paper id, claim) against ``gold`` ({'paper', 'value', 'dataset'})."""
+    open_gold = list(gold)
+    right = fully = 0
+    for paper, claim in found:
+        match = next((g for g in open_gold if g["paper"] == paper
+                      and abs(Decimal(str(g["value"])) - claim.value) <= Decimal("0.01")), None)
+        if match is None:
+            continue
+        open_gold.remove(match)
+        right += 1
+        fully += match.get("dataset") == claim.dataset
+    return ClaimScore(len(gold), len(found), right, fully)
