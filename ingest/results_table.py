@@ -24,7 +24,7 @@ import csv
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -86,7 +86,7 @@ def _dice(text: str) -> Decimal:
     if not dice.is_finite() or not Decimal(0) <= dice <= Decimal(100):
         raise _RowError(f"Dice '{text}' is outside 0..100 (the table takes percent)")
     if Decimal(0) < dice <= Decimal(1) and "." in value:
-        raise _RowError(f"Dice '{text}' looks like a fraction; the table takes percent ({dice * 100})")
+        raise _RowError(f"Dice '{text}' looks like a fraction; the table takes percent ({(dice * 100).normalize():f})")
     return dice
 
 
@@ -165,7 +165,7 @@ def read_results_table(path: str | Path, models: Iterable[str], datasets: Iterab
     model_index, dataset_index, papers = _index(models), _index(datasets), papers or {}
     rows, problems, seen = [], [], {}
     for number, (line, record) in enumerate(_records(path), start=1):
-        where = f"{path.name}, row {number} (line {line})"
+        where = f"{path}, row {number} (line {line})"
         if None in record:
             problems.append(f"{where}: more cells than columns; quote cells that contain commas")
             continue
@@ -224,10 +224,3 @@ def _records_header(path: Path) -> list[str]:
             fh.write("\n")
     return header
 
-
-def as_row(result: TableResult) -> dict[str, object]:
-    """A record back as a table row (for messages and round trips)."""
-    d = asdict(result)
-    return {"ID": d["model"], "Related Paper": d["related_model"] or "", "Date": d["date"] or "",
-            "Dataset": d["dataset"], "Kind": d["kind"], "Dice": d["dice"], "Source": d["source"] or "",
-            "By": d["by"], "Evidence": d["evidence"]}
