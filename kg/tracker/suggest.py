@@ -34,7 +34,10 @@ _NAME_TOKEN = r"[A-Za-z0-9][A-Za-z0-9+\-]*"
 _NAMELIKE = re.compile(r"^(?=.*[A-Z].*[A-Z0-9]|.*[0-9])[A-Za-z0-9+\-]{2,}$")
 # "termed Mask-Enhanced SAM (M-SAM)": up to four capitalised words, then maybe an acronym
 _INTRODUCING = re.compile(rf"\b(?i:termed|named|called|dubbed|coined|namely)\s+(?i:as\s+)?\(?"
-                          rf"((?:[A-Z][\w+\-]*\s+){{0,3}}{_NAME_TOKEN})(?:\s*\(({_NAME_TOKEN})\))?")
+                          rf"((?:[A-Z][\w+\-]*\s+){{0,3}}[A-Z0-9][\w+\-]*)(?:\s*\(({_NAME_TOKEN})\))?")
+# "we propose the Decoupled SAM (DeSAM)", "we propose a dynamic on-demand network (DoDNet)"
+_WE_ACRONYM = re.compile(rf"\b(?i:we)\s+(?:propose|present|introduce|develop|design|build)\b[^.;()]{{0,80}}?"
+                         rf"\(({_NAME_TOKEN})\)")
 _WE_PRESENT = re.compile(rf"\b(?i:we)\s+(?:propose|present|introduce|develop|design|build)\s+(?:the\s+)?"
                          rf"({_NAME_TOKEN})")
 _OUR_MODEL = re.compile(rf"\b(?i:our|the\s+proposed)\s+(?:\w+\s+)?({_NAME_TOKEN})\s+"
@@ -128,8 +131,12 @@ def name_from_title(title: str) -> str | None:
 
 
 def name_from_abstract(abstract: str) -> str | None:
-    """'we present MedSAM, ...', '... framework, termed SegVol' -> the name."""
-    for pattern in (_INTRODUCING, _WE_PRESENT, _OUR_MODEL):
+    """The name an abstract introduces: 'we propose the Decoupled SAM (DeSAM)' -> 'DeSAM',
+    'we present MedSAM2, ...' -> 'MedSAM2', '... a 3D foundation model, named SegVol' -> 'SegVol'."""
+    for m in _WE_ACRONYM.finditer(abstract):
+        if _NAMELIKE.match(m.group(1)):
+            return m.group(1)
+    for pattern in (_WE_PRESENT, _INTRODUCING, _OUR_MODEL):
         for m in pattern.finditer(abstract):
             acronym = m.group(2) if pattern is _INTRODUCING else None
             if acronym and _NAMELIKE.match(acronym):
@@ -226,7 +233,8 @@ def suggest_model(store: GraphStore, paper: str, gazetteer: Gazetteer | None = N
     category = (text.get("category") or text.get("predicted") or [None])[0]
     s.category = category
     if category:
-        s.notes["category"] = "the class in force" if text.get("category") else "the predicted class"
+        undecided = not text.get("category") or "candidate" in text.get("status", [])
+        s.notes["category"] = "the predicted class" if undecided else "the class in force"
     _name(s, text, known)
     _base_model(s, text, gazetteer, known)
     mentions = gazetteer.link(s.title + "\n" + " ".join(text.get("abstract", [])))
