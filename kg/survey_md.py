@@ -167,6 +167,7 @@ def _insertions(upstream: list[SurveyListRow], new: list[SurveyListRow], lines: 
     reference = next((i - 1 for i, line in enumerate(lines) if line.strip().lower().startswith("## reference")),
                      len(lines) - 1)
     out: dict[int, list[str]] = {}
+    sections: dict[str, list[str]] = {}
     for row in new:
         same_class = [r.line - 1 for r in upstream if (r.section, r.category) == (row.section, row.category)]
         same_section = [r.line - 1 for r in upstream if r.section == row.section]
@@ -175,10 +176,9 @@ def _insertions(upstream: list[SurveyListRow], new: list[SurveyListRow], lines: 
             out.setdefault(anchor, []).append(render_row(row, row.section in with_class))
         else:
             own = row.category != row.section
-            block = out.setdefault(reference, [])
-            if f"## {row.section}" not in block:
-                block += ["", f"## {row.section}", "", *HEADER[own]]
-            block.append(render_row(row, own))
+            sections.setdefault(row.section, [f"## {row.section}", "", *HEADER[own]]).append(render_row(row, own))
+    for block in sections.values():
+        out.setdefault(reference, []).extend([*block, ""])
     return out
 
 
