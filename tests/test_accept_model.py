@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from ingest.curation import Decision
+from ingest.results_table import append_results
 from kg.build import build
 from kg.known_models import known_names, known_papers
 from kg.mapping import concept_iri, curation_update, dataset_iri, decimal_literal, insert_update, model_iri
@@ -24,6 +25,7 @@ from kg.mapping.accepted import (
 )
 from kg.queries import internal, join_updates, saved_text, with_prefixes
 from kg.stats import graph_stats
+from kg.tracker.suggest import suggest_model, table_rows
 from kg.store import Store
 from kg.validate import validate_store
 from kg.vocab import CANDIDATES, CURATION, DCTERMS, MSKG, RDF
@@ -183,3 +185,25 @@ def test_only_an_acceptance_with_a_model_name_is_a_model() -> None:
     assert accepted_from_decision(medsam3()) == AcceptedModel(
         FAKE, "MedSAM3", "Fine-tuning of SAM 2", "MedSAM2", "https://github.com/example/MedSAM3", "generalist",
         (), "A. Maintainer", date(2026, 12, 1))
+
+
+def test_a_confirmed_claim_reaches_the_graph_through_the_results_table(store: Store, tmp_path: Path) -> None:
+    """Suggest, confirm one claim of two, write the decision and the table row, re-derive:
+    only the confirmed claim is a Result."""
+    g = Graph()
+    g.add((URIRef(FAKE), DCTERMS.abstract, Literal("MedSAM3 achieves an average Dice of 89.2% on BTCV and DSC "
+                                                   "0.912 on AMOS.")))
+    store.update(insert_update(CANDIDATES, g))
+    suggestion = suggest_model(store, FAKE)
+    assert [(str(c.value), c.dataset) for c in suggestion.claims] == [("89.2", "BTCV"), ("91.2", "AMOS")]
+    accepted = suggestion.accepted(confirmed=[0], by="A. Maintainer", decided=date(2026, 12, 1))
+    table = tmp_path / "results.csv"
+    append_results(table, table_rows(accepted, known_names(store)))
+    decision = ModelDecision(FAKE, "accepted", accepted.category, date(2026, 12, 1), model=accepted.name,
+                             based_on=accepted.based_on, framework=accepted.framework, by=accepted.by)
+    before = {r["r"] for r in store.select(internal("results")).rows}
+    rederive(store, [decision], table)
+    new = [(r["model"], r["dataset"], r["dice"], r["kind"], r["src"], r["date"])
+           for r in store.select(internal("results")).rows if r["r"] not in before]
+    assert new == [("MedSAM3", "BTCV", Decimal("89.2"), "primary", FAKE, date(2026, 12, 1))]
+    assert lineage(store, "MedSAM3") == [("SAM 2", 1), ("SAM", 2)]  # the class's base model, as suggested

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ingest.ids import slugify
-from kg.known_models import KnownModel, KnownNames, known_names
+from kg.known_models import KnownModel, KnownNames, find_model, known_names
 from kg.mapping.accepted import AcceptedModel, ConfirmedResult
 from kg.queries import internal
 from kg.store_base import GraphStore
@@ -236,6 +236,10 @@ def suggest_model(store: GraphStore, paper: str, gazetteer: Gazetteer | None = N
         undecided = not text.get("category") or "candidate" in text.get("status", [])
         s.notes["category"] = "the predicted class" if undecided else "the class in force"
     _name(s, text, known)
+    if s.name and s.existing is None:  # a model accepted earlier (graph:curation) takes this paper too
+        s.existing = find_model(store, s.name)
+        if s.existing is not None:
+            s.notes["name"] += f"; links to the model accepted earlier as '{s.existing.label}'"
     _base_model(s, text, gazetteer, known)
     mentions = gazetteer.link(s.title + "\n" + " ".join(text.get("abstract", [])))
     for key in dict.fromkeys(ln.key for ln in mentions if ln.kind == "dataset"):
@@ -255,3 +259,13 @@ def suggest_model(store: GraphStore, paper: str, gazetteer: Gazetteer | None = N
 def with_name(s: Suggestion, name: str, known: KnownNames) -> Suggestion:
     """The suggestion for another name (the existing model of that name, if any)."""
     return replace(s, name=name, existing=known.model(name))
+
+
+def table_rows(accepted: AcceptedModel, known: KnownNames) -> list[dict[str, object]]:
+    """The accepted model's confirmed results as rows of the maintainer's results table
+    (``ingest.results_table.append_results``): where confirmed results live, so that every
+    build and review re-derives them from the table like any other curated result."""
+    labels = {iri: label for iri, label in known.datasets.values()}
+    return [{"ID": accepted.name, "Related Paper": "", "Date": accepted.decided or "", "Dataset": labels[r.dataset],
+             "Kind": r.kind, "Dice": r.dice, "Source": accepted.paper, "By": accepted.by, "Evidence": r.evidence}
+            for r in accepted.results]
