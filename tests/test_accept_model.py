@@ -207,3 +207,11 @@ def test_a_confirmed_claim_reaches_the_graph_through_the_results_table(store: St
            for r in store.select(internal("results")).rows if r["r"] not in before]
     assert new == [("MedSAM3", "BTCV", Decimal("89.2"), "primary", FAKE, date(2026, 12, 1))]
     assert lineage(store, "MedSAM3") == [("SAM 2", 1), ("SAM", 2)]  # the class's base model, as suggested
+
+
+def test_a_suggestion_names_the_model_accepted_earlier(store: Store) -> None:
+    assert suggest_model(store, FAKE).existing is None
+    rederive(store, [medsam3()])
+    s = suggest_model(store, FAKE)
+    assert (s.name, s.existing.iri if s.existing else None) == ("MedSAM3", str(model_iri("MedSAM3")))
+    assert s.notes["name"] == "from the title; links to the model accepted earlier as 'MedSAM3'"
