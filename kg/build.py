@@ -21,7 +21,9 @@ from ingest.survey import BUNDLED_DATABASE, BUNDLED_SURVEY_LIST, load_survey_dat
 from ingest.curation import latest_decisions
 from kg.mapping import Mapped, Run, curation_update, provenance_update
 from kg.mapping.survey import map_survey_reported
-from kg.paths import curation_file
+from kg.known_models import known_names_in, known_papers, known_papers_in
+from kg.mapping.curated import curated_facts
+from kg.paths import curation_file, results_table_file
 from kg.people import PeopleReport
 from kg.resolve import resolve
 from kg.resources import ONTOLOGY_FILE
@@ -102,7 +104,7 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
     provenance = provenance_update(run, _now(), counts=counts, comments=[],
                                    graphs={name: len(graph) for name, graph in mapped.graphs.items()}, extra=extra)
     # Human decisions are re-applied by every build, in the same transaction.
-    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, _curation_update_for(store)]))
+    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, _curation_update_for(store, mapped)]))
     store.flush()
     return BuildReport(
         counts=mapped.counts, triples=triples, problems=problems, notes=notes, backbone_notes=backbone_notes,
@@ -117,11 +119,18 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _curation_update_for(store: Store) -> str:
-    """The curation update for ``store``'s curation file ('' when there is no file to apply):
-    a build drops and refills the survey graphs, never the candidate or curation graphs, but
-    re-applying keeps the file the single source of truth."""
-    path = curation_file(store.url or store.path)
-    if path is None or not path.exists():
+def _curation_update_for(store: Store, mapped: Mapped) -> str:
+    """The curation update for ``store``'s curation file and results table ('' when there is
+    neither): a build drops and refills the survey graphs, never the candidate or curation
+    graphs, but re-applying keeps the files the single source of truth. Computed before
+    anything is written, so a bad decision or table row fails the build and stores nothing."""
+    where = store.url or store.path
+    path = curation_file(where)
+    decisions = latest_decisions(path) if path is not None and path.exists() else {}
+    table = results_table_file(where)
+    table = table if table is not None and table.exists() else None
+    if not decisions and table is None:
         return ""
-    return curation_update(latest_decisions(path))
+    known = known_names_in(mapped.graphs.values())
+    papers = known_papers(store) | known_papers_in(mapped.graphs.values())
+    return curation_update(decisions, curated_facts(decisions.values(), known, table, papers))

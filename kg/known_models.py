@@ -20,7 +20,7 @@ from rdflib import Graph
 from ingest.ids import slugify
 from kg.queries import internal
 from kg.store_base import GraphStore
-from kg.vocab import BIBO, MSKG, RDF, RDFS, SKOS
+from kg.vocab import BIBO, MSKG, RDF, RDFS, SDO, SKOS
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class KnownModel:
     label: str  # its one rdfs:label
     introduced_in: str | None = None  # the paper of mskg:introducedIn, if any
     framework: str | None = None  # the IRI of mskg:framework, if any
+    code: str | None = None  # its schema:codeRepository, if any (a model has one)
 
 
 @dataclass
@@ -64,7 +65,7 @@ class KnownNames:
 
 
 def _model_from_row(r: dict) -> KnownModel:
-    return KnownModel(r["m"], r["label"] or r["name"], r["introduced"], r["framework"])
+    return KnownModel(r["m"], r["label"] or r["name"], r["introduced"], r["framework"], r.get("code"))
 
 
 def known_names(store: GraphStore) -> KnownNames:
@@ -100,7 +101,8 @@ def known_names_in(graphs: Iterable[Graph]) -> KnownNames:
             continue
         intro = next((str(x) for x in union.objects(m, MSKG.introducedIn)), None)
         fw = next((str(x) for x in union.objects(m, MSKG.framework)), None)
-        known = KnownModel(str(m), label, intro, fw)
+        code = next((str(x) for x in union.objects(m, SDO.codeRepository)), None)
+        known = KnownModel(str(m), label, intro, fw, code)
         for name in names:
             out.add_model(name, known, own=name == label)
     for d in set(union.subjects(RDF.type, MSKG.Dataset)):

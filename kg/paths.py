@@ -43,6 +43,20 @@ def curation_file(location: str | Path | None) -> Path | None:
     return _store_dir(location).parent / "curation.toml"
 
 
+RESULTS_ENV = "MSKG_RESULTS_FILE"
+
+
+def results_table_file(location: str | Path | None) -> Path | None:
+    """The maintainer's results table (new models' Dice results, in the survey database's
+    shape): ``$MSKG_RESULTS_FILE``, else ``results.csv`` beside a store directory; None for a
+    SPARQL endpoint without the variable."""
+    if os.environ.get(RESULTS_ENV):
+        return Path(os.environ[RESULTS_ENV]).expanduser()
+    if location is None or store_url(location) is not None:
+        return None
+    return _store_dir(location).parent / "results.csv"
+
+
 def digest_dir(location: str | Path) -> Path:
     """``$MSKG_DIGEST_DIR``, else ``digests/`` beside a store directory, else a per-endpoint
     folder in the user's data folder."""

@@ -110,6 +110,9 @@ class MSKG(DefinedNamespace):
     candidatesAdded: URIRef
     papersDiscovered: URIRef
     papersSkipped: URIRef
+    listPosition: URIRef  # Paper -> its row's position in the survey's list (1 = first)
+    listTitle: URIRef  # Paper -> the title exactly as the list writes it
+    decidedBy: URIRef  # Paper, Model or Result -> who made the curation decision behind it
     windowStart: URIRef
     windowEnd: URIRef
 

@@ -21,8 +21,8 @@ from kg.known_models import known_names, known_papers
 from kg.mapping import concept_iri, curation_update, dataset_iri, decimal_literal, insert_update, model_iri
 from kg.mapping.accepted import (
     DECIDED_BY, AcceptError, AcceptedModel, ConfirmedResult, accepted_from_decision, accepted_model_triples,
-    curated_facts,
 )
+from kg.mapping.curated import curated_facts
 from kg.queries import internal, join_updates, saved_text, with_prefixes
 from kg.stats import graph_stats
 from kg.tracker.suggest import suggest_model, table_rows
@@ -122,7 +122,7 @@ def test_a_name_the_graph_knows_links_to_that_model(store: Store) -> None:
     rederive(store, [medsam3(FAKE2, model="medsam2", based_on="SAM 2", framework="")])
     assert count_models(store) == 83
     m = str(model_iri("MedSAM2"))
-    rows = store.select(with_prefixes(f"""SELECT ?p ?o WHERE {{ <{m}> ?p ?o
+    rows = store.select(with_prefixes(f"""SELECT DISTINCT ?p ?o WHERE {{ <{m}> ?p ?o
         FILTER(?p IN (rdfs:label, mskg:introducedIn, mskg:describedIn)) }}""")).rows
     assert sorted((r["p"].rsplit("#", 1)[-1], r["o"]) for r in rows) == [
         ("describedIn", MEDSAM2_PAPER), ("describedIn", FAKE2), ("introducedIn", MEDSAM2_PAPER),
@@ -134,7 +134,7 @@ def test_two_papers_accepted_under_one_new_name_make_one_model(store: Store) -> 
     rederive(store, [medsam3(), medsam3(FAKE2)])
     assert count_models(store) == 84
     m = str(model_iri("MedSAM3"))
-    rows = store.select(with_prefixes(f"""SELECT ?p ?o WHERE {{ <{m}> ?p ?o
+    rows = store.select(with_prefixes(f"""SELECT DISTINCT ?p ?o WHERE {{ <{m}> ?p ?o
         FILTER(?p IN (mskg:introducedIn, mskg:describedIn)) }}""")).rows
     assert sorted((r["p"].rsplit("#", 1)[-1], r["o"]) for r in rows) == [
         ("describedIn", FAKE), ("describedIn", FAKE2), ("introducedIn", FAKE)]

@@ -21,7 +21,7 @@ from ingest.survey_database import RESULT_COLUMNS
 from kg.build import build
 from kg.known_models import known_names, known_papers
 from kg.mapping import concept_iri, curation_update, decimal_literal, insert_update
-from kg.mapping.accepted import curated_facts
+from kg.mapping.curated import curated_facts
 from kg.queries import internal, join_updates
 from kg.store import Store
 from kg.validate import validate_store

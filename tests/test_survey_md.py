@@ -19,7 +19,8 @@ from ingest.survey_list import parse_survey_list
 from kg.build import build
 from kg.known_models import known_names, known_papers
 from kg.mapping import concept_iri, curation_update, decimal_literal, insert_update
-from kg.mapping.accepted import curated_facts
+from kg.links import page_url, repository_of_page, repository_url
+from kg.mapping.curated import curated_facts
 from kg.mapping.list_rows import list_row_triples
 from kg.queries import join_updates
 from kg.resolve import resolve
@@ -81,8 +82,18 @@ OMNISEG = ModelDecision(FAKE2, "accepted", "Other models trained only on images"
 
 
 def fields(row: SurveyListRow) -> dict:
+    """A row's fields; its code link in the graph's one canonical spelling (kg.links: https,
+    no .git, no query, one letter case per repository, a GitHub Pages site as its repository),
+    which the regenerated list writes: the graph keeps one repository per model."""
     d = asdict(row)
     d.pop("line")
+    return canonical(d)
+
+
+def canonical(d: dict) -> dict:
+    if d["code"]:
+        code = d["code"]
+        d = {**d, "code": (repository_url(code) or repository_of_page(code) or page_url(code)).lower()}
     return d
 
 
@@ -108,9 +119,9 @@ def test_the_reference_block_is_the_surveys_own(listed: Store) -> None:
     assert block == UPSTREAM_REFERENCE + "\n"
 
 
-def test_a_graph_without_the_lists_rows_says_how_to_get_them(store: Store) -> None:
+def test_a_graph_without_the_lists_rows_says_how_to_get_them() -> None:
     with pytest.raises(SurveyListMissing, match=r"no rows of the survey's list .* rebuild it with `kg build`"):
-        survey_markdown(store)
+        survey_markdown(Store())  # an empty store: no list rows
 
 
 def test_accepted_models_join_their_class() -> None:
@@ -130,7 +141,7 @@ def test_accepted_models_join_their_class() -> None:
         "section": "SAM 2-based models", "category": "Fine-tuning of SAM 2", "name": "MedSAM3",
         "title": "MedSAM3: Faster Segment Anything in 3D Medical Images", "link": "https://arxiv.org/abs/2611.00017",
         "code": "https://github.com/example/MedSAM3", "arxiv_id": "2611.00017", "doi": None})
-    assert [fields(r) for r in rows] == expected
+    assert [fields(r) for r in rows] == [canonical(e) for e in expected]
 
 
 def test_a_task_specific_model_is_not_proposed_for_the_list() -> None:

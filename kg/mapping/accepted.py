@@ -13,14 +13,12 @@ to: nothing extracted from an abstract reaches this module unconfirmed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ingest.ids import slugify
 from kg.known_models import KnownModel, KnownNames
@@ -30,7 +28,7 @@ from kg.vocab import ID, MSKG, PROV, RDF, RDFS, SDO, SKOS
 # Not yet in kg.vocab/ontology.ttl (see the wiring note of issue #17): who made the
 # decision that put a paper, model or result in the graph. Spelled through the namespace
 # until MSKG defines it, then MSKG.decidedBy.
-DECIDED_BY = Namespace(str(MSKG._NS))["decidedBy"]
+DECIDED_BY = MSKG.decidedBy
 
 
 class AcceptError(ValueError):
@@ -162,7 +160,10 @@ def _one(g: Graph, accepted: AcceptedModel, existing: KnownModel | None, known: 
         g.add((model, MSKG.basedOn, base))
     code = _code_uri(accepted)
     if code is not None:
-        g.add((model, SDO.codeRepository, code))
+        # One repository per model: a model the graph already links to code keeps it, and the
+        # reviewer's link stays findable as a see-also.
+        has_code = existing is not None and existing.code is not None
+        g.add((model, RDFS.seeAlso if has_code else SDO.codeRepository, code))
     _results(g, accepted, model, existing.label if existing is not None else accepted.name.strip(), known)
 
 
@@ -215,23 +216,3 @@ def accepted_from_decision(decision: Any) -> AcceptedModel | None:
     return AcceptedModel(paper=decision.paper, name=name, category=decision.category or "",
                          based_on=text("based_on"), code=text("code"), framework=text("framework"), by=text("by"),
                          decided=decision.decided)
-
-
-def curated_facts(decisions: Iterable[Any], known: KnownNames, results_table: str | Path | None = None,
-                  papers: Mapping[str, str] | None = None) -> Graph:
-    """Every human-stated fact beyond a paper's status and class, for ``graph:curation``: the
-    accepted models of ``decisions`` (in file order) and the rows of the maintainer's results
-    table (validated against the graph's names plus the accepted models). ``known`` and
-    ``papers`` must describe the graph without graph:curation. Raises
-    :class:`ingest.results_table.ResultsTableError` or :class:`AcceptError`, before any triple
-    is returned, so nothing is stored half-way."""
-    from ingest.results_table import read_results_table
-    from kg.mapping.results_table import results_table_triples
-
-    accepted = [a for a in (accepted_from_decision(d) for d in decisions) if a is not None]
-    g = accepted_models_triples(accepted, known)
-    if results_table is not None:
-        names = combined_names(known, accepted)
-        rows = read_results_table(results_table, names.model_names(), names.dataset_names(), papers or {})
-        g += results_table_triples(rows, names, source=Path(results_table).name)
-    return g

@@ -11,16 +11,22 @@ from kg.queries import internal
 from kg.vocab import MSKG, RDF
 
 
-def curation_update(decisions: dict[str, Decision]) -> str:
-    """The update that rebuilds ``graph:curation`` from ``decisions`` and re-derives the
-    candidates' status and class (see the module docstring). Idempotent."""
+def curation_update(decisions: dict[str, Decision], extra: Graph | None = None) -> str:
+    """The update that rebuilds ``graph:curation`` from ``decisions`` (plus ``extra``: the
+    curated facts beyond status and class, e.g. accepted models and the maintainer's results,
+    :func:`kg.mapping.accepted.curated_facts`) and re-derives the candidates' status and class
+    (see the module docstring). Idempotent."""
     g = Graph()
+    if extra is not None:
+        g += extra
     take_prediction = []
     for d in decisions.values():
         paper = URIRef(d.paper)
         g.add((paper, RDF.type, MSKG.Paper))
         g.add((paper, MSKG.reviewStatus, Literal(d.status)))
         g.add((paper, MSKG.reviewedOn, date_literal(d.decided)))
+        if getattr(d, "by", ""):
+            g.add((paper, MSKG.decidedBy, Literal(d.by)))
         if d.status in ("accepted", "maybe"):  # a "maybe" stays in the queue with a class, as reviewed
             if d.category:
                 g.add((paper, MSKG.category, concept_iri(d.category)))

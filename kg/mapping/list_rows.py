@@ -9,7 +9,7 @@ Meant to be added to ``graph:survey-list`` by the survey mapping (one call in
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal
 
 from ingest.records import SurveyList
 from kg.mapping.terms import model_iri, paper_iri
@@ -18,9 +18,8 @@ from kg.vocab import MSKG, XSD
 
 # Not yet in kg.vocab/ontology.ttl (see the wiring note): spelled through the namespace
 # until MSKG defines them, then MSKG.listPosition and MSKG.listTitle.
-_NS = Namespace(str(MSKG._NS))
-LIST_POSITION = _NS["listPosition"]  # Paper -> xsd:integer: its row's position in the survey's list (1 = first)
-LIST_TITLE = _NS["listTitle"]  # Paper -> xsd:string: the title as the list's row writes it
+LIST_POSITION = MSKG.listPosition  # Paper -> xsd:integer: its row's position in the survey's list (1 = first)
+LIST_TITLE = MSKG.listTitle  # Paper -> xsd:string: the title as the list's row writes it
 
 
 def list_row_triples(survey: SurveyList, res: Resolution) -> Graph:

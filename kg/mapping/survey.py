@@ -19,6 +19,7 @@ from ingest.ids import slugify
 from ingest.records import DbDataset, DbModel, PaperRecord, Problem, SurveyDatabase, SurveyList
 from kg.links import page_url, repository_of_page, repository_url
 from kg.mapping.graphs import Mapped
+from kg.mapping.list_rows import list_row_triples
 from kg.mapping.papers import map_papers
 from kg.mapping.terms import (
     FRAMEWORKS, SURVEY_ARXIV_ID, concept_iri, dataset_iri, decimal_literal, model_iri, paper_iri,
@@ -98,6 +99,7 @@ def map_survey_reported(survey: SurveyList, db: SurveyDatabase, snapshot: list[P
     people = map_papers(res, out)
     code = CodeLinks(survey, db, res)
     _map_list_rows(survey, res, lst, code)
+    lst += list_row_triples(survey, res)  # the list's own order and title spellings, to write it back out
     for m in db.models:
         _map_db_model(sdb, m, res, code)
     table = {d.name: d for d in db.datasets}

@@ -19,7 +19,9 @@ from typing import Any
 
 from ingest.curation import Decision, latest_decisions
 from ingest.ids import normalise_arxiv_id, normalise_doi
+from kg.known_models import known_names, known_papers
 from kg.mapping import curation_update
+from kg.mapping.curated import curated_facts
 from kg.queries import check_iri, internal
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories, taxonomy_definitions
@@ -168,9 +170,12 @@ def resolve_paper(store: Store, ref: str) -> str:
     return rows[0]["p"]
 
 
-def apply_curation(store: Store, path: Path | None) -> int:
-    """Re-apply the decisions of ``path`` now (one transaction); returns how many are in force."""
-    decisions = latest_decisions(path) if path is not None else {}
-    store.update(curation_update(decisions))
+def apply_curation(store: Store, path: Path | None, results_table: Path | None = None) -> int:
+    """Re-apply the decisions of ``path`` (and the maintainer's results table) now, in one
+    transaction; returns how many decisions are in force."""
+    decisions = latest_decisions(path) if path is not None and path.exists() else {}
+    table = results_table if results_table is not None and results_table.exists() else None
+    extra = curated_facts(decisions.values(), known_names(store), table, known_papers(store))
+    store.update(curation_update(decisions, extra))
     store.flush()
     return len(decisions)

@@ -29,7 +29,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from ingest.http import HttpPolicy
+from kg.known_models import known_names, known_papers, known_papers_in
 from kg.mapping import Run, insert_update, map_citation, provenance_update
+from kg.mapping.curated import curated_facts
+from kg.paths import results_table_file
 from kg.queries import internal, join_updates
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories
@@ -120,6 +123,14 @@ def _discover(store: Store, d: Discovery, policy: HttpPolicy, config: DiscoveryC
     return lc, snapshot_update
 
 
+def _curated_facts(store: Store, decisions: dict[str, Decision], placed: Placement) -> Graph:
+    """Accepted models and the maintainer's results, re-derived like every decision (a bad row
+    fails the run before anything is written)."""
+    table = results_table_file(store.url or store.path)
+    papers = known_papers(store) | known_papers_in([placed.graph])
+    return curated_facts(decisions.values(), known_names(store), table if table and table.exists() else None, papers)
+
+
 def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cites: _Citations,
            snapshot_update: str, decisions: dict[str, Decision]) -> None:
     """The run's one transaction: candidates, citations, list snapshot, curation, provenance."""
@@ -135,7 +146,7 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
     comments = [f"{s.name}: {'ok' if s.ok else 'failed'}; {s.note}" for s in report.sources]
     store.update(join_updates([
         insert_update(CANDIDATES, placed.graph), insert_update(SEMANTIC_SCHOLAR, cites.for_s2), snapshot_update,
-        curation_update(decisions),
+        curation_update(decisions, _curated_facts(store, decisions, placed)),
         provenance_update(run, datetime.now(timezone.utc), counts=counts, comments=comments, graphs=written,
                           extra=extra),
     ]))
