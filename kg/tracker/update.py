@@ -43,6 +43,10 @@ from kg.tracker.place import Placement, Placer
 from kg.tracker.report import AcceptedPaper, ListChanges, UpdateReport
 from kg.tracker.upstream_list import known_model_slugs, read_upstream_list
 from kg.vocab import CANDIDATES, MSKG, SEMANTIC_SCHOLAR, SURVEY_LIST_UPSTREAM, XSD
+# issue #18: the scheme in force, and a taxonomy version the upstream list follows
+from kg.schemes import scheme_in_force
+from kg.tracker.schemes import examples_in_force, list_version_labels
+from kg.vocab import TAXONOMY_STAGED
 
 
 def last_window_end(store: Store) -> date | None:
@@ -115,7 +119,7 @@ def _discover(store: Store, d: Discovery, policy: HttpPolicy, config: DiscoveryC
         return None, ""
     say("survey list")
     lc, rows, snapshot_update = read_upstream_list(store, policy, config.list_url, today, run.iri)
-    labels = {c.label for c in taxonomy_categories(store)}
+    labels = {c.label for c in taxonomy_categories(store)} | list_version_labels(lc.scheme_change)
     add_list_rows(d, lc, rows, known_model_slugs(store), labels)
     return lc, snapshot_update
 
@@ -124,7 +128,9 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
            snapshot_update: str, decisions: dict[str, Decision]) -> None:
     """The run's one transaction: candidates, citations, list snapshot, curation, provenance."""
     written = ([CANDIDATES] if len(placed.graph) else []) + ([SEMANTIC_SCHOLAR] if len(cites.for_s2) else []) \
-        + ([SURVEY_LIST_UPSTREAM] if snapshot_update else [])
+        + ([SURVEY_LIST_UPSTREAM] if snapshot_update else []) \
+        + ([TAXONOMY_STAGED] if report.list_changes and report.list_changes.scheme_change
+           and report.list_changes.scheme_change.staged_now else [])
     extra = Graph()
     extra.add((run.iri, MSKG.windowStart, Literal(report.window_start.isoformat(), datatype=XSD.date)))
     if report.complete:
@@ -165,10 +171,11 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     lc, snapshot_update = _discover(store, d, policy, config, start, today, run,
                                     {"arxiv": arxiv_source, "s2": s2_source}, say)
     say("classifying")
-    placer = Placer(classifier or PaperClassifier(categories, load_training_examples()),
+    placer = Placer(classifier or PaperClassifier(categories, examples_in_force(store, load_training_examples())),
                     Gazetteer.from_survey_database(load_survey_database()), categories,
                     {r["p"] for r in store.select(internal("survey-papers")).rows},
-                    {r["p"] for r in store.select(internal("queued-papers")).rows}, decisions, run.iri)
+                    {r["p"] for r in store.select(internal("queued-papers")).rows}, decisions, run.iri,
+                    scheme_in_force(store), lc.scheme_change if lc else None)
     placed = placer.place(d)
     cites = _new_citations(store, d, placed)
     complete = all(s.ok for s in d.sources) and not any(f.startswith("anchor ") for f in d.failures)
