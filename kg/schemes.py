@@ -100,8 +100,19 @@ def adopt_scheme(store: Store, scheme_iri: str, *, curation_file: Path | None = 
 
 
 def scheme_labels(store: Store, scheme: str) -> set[str]:
-    """Every concept label of ``scheme`` (sections and classes)."""
-    return {r["label"] for r in store.select(internal("scheme-concepts", scheme=scheme)).rows}
+    """The concept labels of ``scheme`` (sections and classes) that a source of record states:
+    what the upstream list is measured against. A concept only a candidate's graph states is
+    left out, so headings an older `kg update` mixed into id:taxonomy do not make a list of
+    another version look like one of id:taxonomy."""
+    return {r["label"] for r in store.select(internal("scheme-labels-of-record", scheme=scheme)).rows}
+
+
+def crosswalk(store: Store, scheme: str | None = None) -> list[dict[str, object]]:
+    """The crosswalk links into ``scheme`` (default: the scheme in force), for review: old
+    class and scheme, the SKOS mapping, new class, entries listed under both, a sentence."""
+    rows = store.select(internal("crosswalk", scheme=scheme or scheme_in_force(store))).rows
+    return [{"from": r["from"], "old": r["oldLabel"], "match": str(r["match"]).rsplit("#", 1)[-1],
+             "new": r["newLabel"], "entries": int(r["n"]), "description": r["description"]} for r in rows]
 
 
 def class_labels(store: Store, scheme: str) -> set[str]:

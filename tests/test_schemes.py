@@ -29,7 +29,7 @@ from ingest.survey_list_shape import Facet, HeadingShape, heading_shape, read_fa
 from kg.build import build
 from kg.mapping.schemes import read_facet
 from kg.queries import internal, saved_text, with_prefixes
-from kg.schemes import SchemeError, adopt_scheme, map_through_crosswalk, scheme_in_force, scheme_outline
+from kg.schemes import SchemeError, adopt_scheme, crosswalk, map_through_crosswalk, scheme_in_force, scheme_outline
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories
 from kg.tracker.classify import PaperClassifier, load_training_examples
@@ -216,6 +216,11 @@ def test_the_crosswalk_has_links_with_counts_for_review(staged: tuple[Store, Upd
         f"7 of the 9 entries of 'Adapters for SAM' listed in both versions (9 in the old scheme) sit under "
         f"'{F1_STUDIES}' (11 shared entries there); strategies: Adapters 7"))
     assert links[("Adapters for SAM", F1_NEW)][:2] == ("relatedMatch", 2)
+    assert crosswalk(store, V)[:2] == [  # the same links as the review command shows them, by old class
+        {"from": OLD, "old": "Adapters for SAM", "match": "closeMatch", "new": F1_STUDIES, "entries": 7,
+         "description": links[("Adapters for SAM", F1_STUDIES)][2]},
+        {"from": OLD, "old": "Adapters for SAM", "match": "relatedMatch", "new": F1_NEW, "entries": 2,
+         "description": links[("Adapters for SAM", F1_NEW)][2]}]
     assert links[("FEFT of SAM", F1_STUDIES)] == ("broadMatch", 2, (
         f"2 of the 2 entries of 'FEFT of SAM' listed in both versions (3 in the old scheme) sit under '{F1_STUDIES}' "
         "(11 shared entries there); strategies: LoRA 2"))
@@ -303,6 +308,29 @@ def test_an_edit_of_the_staged_version_is_restaged_in_place(
     assert q(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a skos:ConceptScheme ; prov:wasRevisionOf ?p }") \
         == [{"n": 1}]
     assert validate_store(store).conforms
+
+
+def test_headings_an_older_update_mixed_into_id_taxonomy_do_not_hide_the_change(
+        survey_store: Store,
+        fake_api: FakeApi,  # noqa: F811
+        tmp_path: Path) -> None:
+    """A store where the code before this fix ran against a fusion list holds six headings as
+    concepts of id:taxonomy in graph:candidates: the list is still seen as another version."""
+    from rdflib import Graph
+
+    from kg.mapping import insert_update, map_concept
+    from kg.vocab import CANDIDATES
+
+    mixed = Graph()
+    for heading in HEADINGS[:6]:
+        map_concept(mixed, heading)
+    survey_store.update(insert_update(CANDIDATES, mixed))
+    serve_list(fake_api, "survey-list-fusion.md")
+    report = run(survey_store, fake_api, tmp_path)
+    lc = report.list_changes
+    assert lc is not None and lc.scheme_change is not None
+    assert (lc.scheme_change.scheme, lc.changed, [c.category for c in report.candidates]) == (
+        V, [], ["Adapters for SAM", "FEFT of SAM"])
 
 
 # --------------------------------------------------------------------------- adoption
