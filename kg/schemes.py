@@ -184,7 +184,8 @@ _COLUMN = re.compile(r'third column "([^"]+)"')
 def scheme_outline(store: Store, scheme: str | None = None) -> list[OutlineSection]:
     """The scheme's structure in the list's order (notations; bundled order for the original):
     sections (top concepts) with their classes (a section without classes is its own) and
-    the models and papers under each, with their strategy and note. What `kg export
+    the entries under each, one per row of the list (a model, or a paper presenting none),
+    with their strategy and note. What `kg export
     --format survey-md` writes, one table per class of a version, one per section of the original."""
     from kg.taxonomy import taxonomy_categories
 
@@ -203,12 +204,18 @@ def scheme_outline(store: Store, scheme: str | None = None) -> list[OutlineSecti
         top = by_label.get(r["broader"] or label, r)
         section = sections.setdefault(top["label"], OutlineSection(str(top["c"]), top["label"], top["notation"]))
         section.classes.append(cls)
+    owned: dict[str, set[str]] = defaultdict(set)  # class -> papers describing one of its models
+    rows = store.select(internal("scheme-members", scheme=scheme)).rows
+    for m in rows:
+        if m["kind"] == "model" and m["paper"]:
+            owned[m["label"]].add(str(m["paper"]))
     seen: set[tuple[str, str]] = set()
-    for m in store.select(internal("scheme-members", scheme=scheme)).rows:
+    for m in rows:
         cls = classes.get(m["label"])
-        if cls is None or (str(m["x"]), m["label"]) in seen:
-            continue
-        seen.add((str(m["x"]), m["label"]))
-        cls.members.append({"x": str(m["x"]), "kind": m["kind"], "title": m["title"],
+        key = (str(m["x"]), m["label"])
+        if cls is None or key in seen or (m["kind"] == "paper" and key[0] in owned[m["label"]]):
+            continue  # one entry per row of the list: a model, or a paper that presents none (a study)
+        seen.add(key)
+        cls.members.append({"x": key[0], "kind": m["kind"], "title": m["title"],
                             "strategy": m["strategy"], "note": m["note"]})
     return list(sections.values())

@@ -438,5 +438,10 @@ def test_the_outline_gives_the_list_writer_the_structure_in_force(staged: tuple[
     assert [s.label for s in outline] == LEVELS
     f1 = outline[0].classes
     assert [(c.label, c.column) for c in f1] == [(F1_STUDIES, "Fine-tuning"), (F1_NEW, "Application")]
-    strategies = sorted((m["strategy"] or "") for m in f1[0].members if m["kind"] == "model")
-    assert strategies == ["Adapters"] * 7 + ["Full fine-tuning"] * 2 + ["LoRA"] * 2
+    assert sorted((m["kind"], m["strategy"]) for m in f1[0].members) == (  # AdaptFuse-SAM is a candidate
+        [("model", "Adapters")] * 7 + [("model", "Full fine-tuning")] * 2 + [("model", "LoRA")] * 2)
+    studies = outline[1].classes[0]
+    assert (studies.label, studies.column) == (F2_STUDIES, "Additional training")
+    assert sorted((m["kind"], m["note"]) for m in studies.members)[-2:] == [
+        ("paper", "None (zero-shot evaluation)"), ("paper", "None (zero-shot evaluation)")]
+    assert len(studies.members) == 7  # five models, two evaluation studies; FusionSAM-X is a candidate
