@@ -405,6 +405,32 @@ def test_after_adoption_the_list_follows_the_scheme_in_force(
     assert result.conforms, [f"{v.focus} {v.path} {v.message}" for v in result.violations[:5]]
 
 
+def test_a_class_new_to_an_adopted_version_sits_under_its_fusion_level(
+        staged: tuple[Store, UpdateReport],
+        fake_api: FakeApi,  # noqa: F811
+        tmp_path: Path) -> None:
+    store, _ = staged
+    adopt_scheme(store, V, decided=date(2026, 11, 7))
+    heading = "List of studies on SAM2 leveraging F_2 fusion"
+    text = (FIXTURES / "survey-list-fusion.md").read_text(encoding="utf-8") + (
+        f"\n## {heading}\n\n| Model | Publication | Additional training | Code |\n|---|---|---|---|\n"
+        "| Fuse2-SAM2 | [Fuse2-SAM2: Two-Level Fusion for SAM 2 in Echocardiography]"
+        "(https://arxiv.org/abs/2612.07744) | Memory attention fine-tuning | --- |\n")
+    fake_api.routes = [r for r in fake_api.routes if r.path != LIST_PATH]
+    fake_api.add("GET", LIST_PATH, Reply(200, text, content_type="text/plain; charset=utf-8"))
+    later = run(store, fake_api, tmp_path, today=date(2026, 11, 12))
+    assert later.list_changes.new_classes == [heading]  # type: ignore[union-attr]  # new to the scheme in force
+    assert [(c.title.split(":")[0], c.category) for c in later.candidates] == [("Fuse2-SAM2", heading)]
+    concept = f"<{V}/list-of-studies-on-sam2-leveraging-f-2-fusion>"
+    assert q(store, f"""SELECT DISTINCT ?b ?top ?family WHERE {{ {concept} skos:inScheme <{V}> .
+        OPTIONAL {{ {concept} skos:broader/skos:prefLabel ?b }} OPTIONAL {{ {concept} skos:topConceptOf ?top }}
+        OPTIONAL {{ {concept} mskg:impliesBaseModel ?family }} }}""") == [
+        {"b": "Fusion level F_2", "top": None, "family": "https://w3id.org/medseg-kg/id/model/sam-2"}]
+    assert [c.label for c in taxonomy_categories(store)][3] == heading  # in the list's order
+    result = validate_graph(store.to_rdflib(), _shapes_for_versions(tmp_path))
+    assert result.conforms, [f"{v.focus} {v.path} {v.message}" for v in result.violations[:5]]
+
+
 def _shapes_for_versions(tmp_path: Path) -> Path:
     """shapes.ttl with the constraint proposed for issue #18: a category's scheme is id:taxonomy
     or a revision of it (the file is someone else's; until it changes, the test applies it)."""

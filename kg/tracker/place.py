@@ -111,6 +111,9 @@ class Placer:
         known = {c.label: c for c in self.categories}
         if category in known and known[category].iri:
             return URIRef(str(known[category].iri))
+        version = self.list_version
+        if version is not None and version.scheme == self.scheme and category in version.labels:
+            return scheme_concept_iri(self.scheme, category)  # staged with the version, where it belongs
         section = hit.list_row.section if hit.list_row else category
         broader = None if section == category else section
         if self.scheme == str(TAXONOMY_SCHEME):
