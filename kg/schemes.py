@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ingest.scheme_decisions import SchemeDecision, append_scheme_decision
+from ingest.scheme_decisions import SchemeDecision, append_scheme_decision, latest_scheme_decision
 from kg.mapping.schemes import map_adoption
 from kg.queries import internal
 from kg.store import Store
@@ -97,6 +97,18 @@ def adopt_scheme(store: Store, scheme_iri: str, *, curation_file: Path | None = 
     store.update(internal("replace-graph", graph=str(TAXONOMY_IN_FORCE), data=g.serialize(format="nt")))
     store.flush()
     return iri
+
+
+def adoption_update(store: Store, curation_file: Path | None) -> str:
+    """The update that re-applies the curation file's last ``[[scheme]]`` decision, as builds
+    and updates re-apply the paper decisions ('' without a file or a decision, or when the
+    decided scheme is not in this graph: the store then keeps the scheme it has in force)."""
+    decision = latest_scheme_decision(curation_file) if curation_file is not None else None
+    if decision is None or decision.scheme not in {s.iri for s in taxonomy_schemes(store)}:
+        return ""
+    g = Graph()
+    map_adoption(g, decision.scheme, decision.decided)
+    return internal("replace-graph", graph=str(TAXONOMY_IN_FORCE), data=g.serialize(format="nt"))
 
 
 def scheme_labels(store: Store, scheme: str) -> set[str]:

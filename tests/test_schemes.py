@@ -29,7 +29,9 @@ from ingest.survey_list_shape import Facet, HeadingShape, heading_shape, read_fa
 from kg.build import build
 from kg.mapping.schemes import read_facet
 from kg.queries import internal, saved_text, with_prefixes
-from kg.schemes import SchemeError, adopt_scheme, crosswalk, map_through_crosswalk, scheme_in_force, scheme_outline
+from kg.schemes import (
+    SchemeError, adopt_scheme, adoption_update, crosswalk, map_through_crosswalk, scheme_in_force, scheme_outline,
+)
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories
 from kg.tracker.classify import PaperClassifier, load_training_examples
@@ -39,7 +41,7 @@ from kg.tracker.scheme_digest import scheme_change_markdown
 from kg.tracker.schemes import examples_in_force, match_kind
 from kg.tracker.update import run_update
 from kg.validate import validate_graph, validate_store
-from kg.vocab import ID
+from kg.vocab import ID, TAXONOMY_IN_FORCE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIST_PATH = "/raw/GMMIS-survey/main/README.md"
@@ -444,6 +446,23 @@ def _shapes_for_versions(tmp_path: Path) -> Path:
     path = tmp_path / "shapes.ttl"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_curation_file_is_the_record_of_adoption(staged: tuple[Store, UpdateReport], tmp_path: Path) -> None:
+    """A store that lost its adoption (graph dropped) gets it back from the curation file; a
+    decision for a scheme this graph does not hold changes nothing."""
+    store, _ = staged
+    curation = tmp_path / "adoptions.toml"
+    assert adoption_update(store, curation) == ""  # no file, no decision
+    adopt_scheme(store, V, curation_file=curation, decided=date(2026, 11, 7))
+    store.update(f"DROP GRAPH <{TAXONOMY_IN_FORCE}>")
+    assert scheme_in_force(store) == OLD
+    store.update(adoption_update(store, curation))
+    assert scheme_in_force(store) == V
+    from ingest.scheme_decisions import SchemeDecision, append_scheme_decision
+
+    append_scheme_decision(curation, SchemeDecision(str(ID["taxonomy-1999-01-01"]), date(2026, 11, 9)))
+    assert adoption_update(store, curation) == "" and scheme_in_force(store) == V
 
 
 def test_adopting_an_unknown_scheme_names_the_known_ones(staged: tuple[Store, UpdateReport]) -> None:
