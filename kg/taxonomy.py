@@ -1,6 +1,8 @@
 """The survey taxonomy as the graph states it: the classes (SKOS concepts without narrower
 ones) with their sections. The classifier, the update and the review commands all take
-their classes from here, so a new class in the graph needs no code change."""
+their classes from here, so a new class in the graph needs no code change, and they take
+them from the scheme in force (:func:`kg.schemes.scheme_in_force`: ``id:taxonomy`` until a
+maintainer adopts a later version), so adopting a version needs none either."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kg.queries import internal
+from kg.schemes import scheme_in_force
 from kg.store import Store
 from kg.vocab import TAXONOMY_SCHEME
 
@@ -29,36 +32,43 @@ def categories_from_sections(sections: Mapping[str, Sequence[str]]) -> list[Cate
     return [Category(label=label, section=section) for section, labels in sections.items() for label in labels]
 
 
-def taxonomy_categories(store: Store) -> list[Category]:
-    """Every concept of the taxonomy scheme without narrower concepts, with its section (the
-    broader concept's prefLabel, or itself for a section that is its own class)."""
-    rows = store.select(internal("taxonomy-classes", scheme=str(TAXONOMY_SCHEME))).rows
-    definitions = taxonomy_definitions(store)
+def taxonomy_categories(store: Store, scheme: str | None = None) -> list[Category]:
+    """Every concept of ``scheme`` (default: the scheme in force) without narrower concepts,
+    with its section (the broader concept's prefLabel, or itself for a section that is its
+    own class) and its definition."""
+    scheme = scheme or scheme_in_force(store)
+    rows = store.select(internal("scheme-classes", scheme=scheme)).rows
+    definitions = taxonomy_definitions(store, scheme)
     by_label: dict[str, Category] = {}
+    notation: dict[str, str] = {}
     for r in rows:
         by_label.setdefault(r["label"], Category(label=r["label"], section=r["section"] or r["label"], iri=r["c"],
                                                  definition=definitions.get(r["label"])))
-    return sorted(by_label.values(), key=_survey_order())
+        if r["notation"]:
+            notation.setdefault(r["label"], r["notation"])
+    return sorted(by_label.values(), key=_survey_order(notation))
 
 
-def taxonomy_definitions(store: Store) -> dict[str, str]:
-    """prefLabel -> skos:definition for every concept of the taxonomy scheme (classes and
-    sections); the first definition in label order when a concept states several."""
+def taxonomy_definitions(store: Store, scheme: str | None = None) -> dict[str, str]:
+    """prefLabel -> skos:definition for every concept of ``scheme`` (default: the original
+    taxonomy; classes and sections); the first definition in label order when a concept
+    states several."""
     out: dict[str, str] = {}
-    for r in store.select(internal("taxonomy-definitions", scheme=str(TAXONOMY_SCHEME))).rows:
+    for r in store.select(internal("taxonomy-definitions", scheme=scheme or str(TAXONOMY_SCHEME))).rows:
         out.setdefault(r["label"], r["definition"])
     return out
 
 
-def _survey_order() -> Callable[[Category], tuple[int, str, str]]:
-    """Sort key: the bundled list's order (sections, then classes), unknown classes last by name.
-    Only an order for stable output and tie-breaks; the classes themselves come from the graph."""
+def _survey_order(notation: Mapping[str, str]) -> Callable[[Category], tuple[str, int, str, str]]:
+    """Sort key: a version's own order (its notations, the list's order), else the bundled
+    list's order (sections, then classes), unknown classes last by name. Only an order for
+    stable output and tie-breaks; the classes themselves come from the graph."""
     from ingest.survey import load_survey_list
 
     survey = load_survey_list()
     order = {label: i for i, label in enumerate(
         label for section in survey.sections for label in (survey.categories.get(section) or [section]))}
-    return lambda c: (order.get(c.label, len(order)), c.section, c.label)
+    return lambda c: (notation.get(c.label, "\uffff"), order.get(c.label, len(order)), c.section, c.label)
 
 
 def bundled_categories() -> list[Category]:

@@ -11,9 +11,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKO
 __all__ = [
     "MSKG", "CITO", "FABIO", "BIBO", "ID", "GRAPH",
     "DCAT", "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
-    "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME", "short_iri",
+    "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME", "ADAPTATION_STRATEGY_SCHEME", "short_iri",
     "ONTOLOGY_GRAPH", "SURVEY_LIST", "SURVEY_DB", "ARXIV_SNAPSHOT", "ARXIV", "SEMANTIC_SCHOLAR", "CANDIDATES",
-    "CURATION", "SURVEY_LIST_UPSTREAM", "PROVENANCE", "SURVEY_GRAPHS",
+    "CURATION", "SURVEY_LIST_UPSTREAM", "PROVENANCE", "SURVEY_GRAPHS", "TAXONOMY_STAGED", "TAXONOMY_IN_FORCE",
 ]
 
 
@@ -156,11 +156,17 @@ CANDIDATES = GRAPH["candidates"]  # papers queued by kg update for review
 CURATION = GRAPH["curation"]  # human decisions, re-derived from the curation file
 SURVEY_LIST_UPSTREAM = GRAPH["survey-list-upstream"]  # the upstream list as kg update saw it last
 PROVENANCE = GRAPH["provenance"]  # one prov:Activity per build, enrich and update run
+# Later versions of the survey taxonomy read from the upstream list (issue #18): each version
+# its own skos:ConceptScheme, the places of the models in it, their adaptation strategies and
+# the crosswalk from the scheme in force, written by kg update and never mixed into id:taxonomy.
+TAXONOMY_STAGED = GRAPH["taxonomy-staged"]
+TAXONOMY_IN_FORCE = GRAPH["taxonomy-in-force"]  # the one scheme a maintainer adopted (absent: id:taxonomy)
 #: the graphs that describe the survey's own papers (the papers a live refresh tracks)
 SURVEY_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)
 
 TAXONOMY_SCHEME = ID["taxonomy"]
 FRAMEWORK_SCHEME = ID["framework"]
+ADAPTATION_STRATEGY_SCHEME = ID["adaptation-strategy"]  # a facet (full fine-tuning, adapters, LoRA...), never a class
 
 PREFIXES: dict[str, str] = {
     "mskg": str(MSKG._NS),

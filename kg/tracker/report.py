@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.records import Problem, SurveyListRow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.tracker.schemes import SchemeChange  # issue #18: a taxonomy version the list follows
 
 
 @dataclass
@@ -57,6 +61,7 @@ class ListChanges:
     broken: list[Problem] = field(default_factory=list)
     new_models: list[str] = field(default_factory=list)  # names (or titles) of new rows queued as candidates
     new_classes: list[str] = field(default_factory=list)
+    scheme_change: SchemeChange | None = None  # issue #18: the list follows another taxonomy version
 
 
 @dataclass

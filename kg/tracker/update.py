@@ -28,24 +28,25 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
+from ingest.curation import Decision, latest_decisions
 from ingest.http import HttpPolicy
 from kg.known_models import known_names, known_papers, known_papers_in
-from kg.mapping import Run, insert_update, map_citation, provenance_update
+from kg.mapping import Run, curation_update, insert_update, map_citation, provenance_update
 from kg.mapping.curated import curated_facts
 from kg.paths import results_table_file
 from kg.queries import internal, join_updates
+from kg.schemes import scheme_in_force
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories
 from kg.tracker.classify import PaperClassifier
 from kg.tracker.config import DiscoveryConfig
-from ingest.curation import Decision, latest_decisions
-from kg.mapping import curation_update
 from kg.tracker.discover import Discovery, add_list_rows, follow_anchors, search_arxiv
 from kg.tracker.paper_index import PaperIndex
 from kg.tracker.place import Placement, Placer
 from kg.tracker.report import AcceptedPaper, ListChanges, UpdateReport
+from kg.tracker.schemes import examples_in_force, list_version_labels
 from kg.tracker.upstream_list import known_model_slugs, read_upstream_list
-from kg.vocab import CANDIDATES, MSKG, SEMANTIC_SCHOLAR, SURVEY_LIST_UPSTREAM, XSD
+from kg.vocab import CANDIDATES, MSKG, SEMANTIC_SCHOLAR, SURVEY_LIST_UPSTREAM, TAXONOMY_STAGED, XSD
 
 
 def last_window_end(store: Store) -> date | None:
@@ -118,7 +119,7 @@ def _discover(store: Store, d: Discovery, policy: HttpPolicy, config: DiscoveryC
         return None, ""
     say("survey list")
     lc, rows, snapshot_update = read_upstream_list(store, policy, config.list_url, today, run.iri)
-    labels = {c.label for c in taxonomy_categories(store)}
+    labels = {c.label for c in taxonomy_categories(store)} | list_version_labels(lc.scheme_change)
     add_list_rows(d, lc, rows, known_model_slugs(store), labels)
     return lc, snapshot_update
 
@@ -135,7 +136,9 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
            snapshot_update: str, decisions: dict[str, Decision]) -> None:
     """The run's one transaction: candidates, citations, list snapshot, curation, provenance."""
     written = ([CANDIDATES] if len(placed.graph) else []) + ([SEMANTIC_SCHOLAR] if len(cites.for_s2) else []) \
-        + ([SURVEY_LIST_UPSTREAM] if snapshot_update else [])
+        + ([SURVEY_LIST_UPSTREAM] if snapshot_update else []) \
+        + ([TAXONOMY_STAGED] if report.list_changes and report.list_changes.scheme_change
+           and report.list_changes.scheme_change.staged_now else [])
     extra = Graph()
     extra.add((run.iri, MSKG.windowStart, Literal(report.window_start.isoformat(), datatype=XSD.date)))
     if report.complete:
@@ -161,7 +164,8 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     """One update run (see the module docstring). Sources are built on ``policy`` unless
     given; ``progress`` is called with short status strings."""
     from ingest.survey import load_survey_database
-    from kg.tracker.classify_reviewed import classifier_for_update  # issue #16
+    from kg.tracker.classify import load_training_examples
+    from kg.tracker.classify_reviewed import classifier_for_update
     from kg.tracker.linking import Gazetteer
 
     say = progress or (lambda _msg: None)
@@ -176,12 +180,15 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
     lc, snapshot_update = _discover(store, d, policy, config, start, today, run,
                                     {"arxiv": arxiv_source, "s2": s2_source}, say)
     say("classifying")
-    # issue #16: the classifier learns from every curation decision (accepted = a labelled
-    # paper, rejected = a near miss), its texts read from the graph
-    placer = Placer(classifier or classifier_for_update(store, categories, decisions),
+    # The classifier learns from every curation decision (accepted = a labelled paper,
+    # rejected = a near miss), and trains on the scheme in force (older classes mapped
+    # through the crosswalk).
+    examples = examples_in_force(store, load_training_examples())
+    placer = Placer(classifier or classifier_for_update(store, categories, decisions, examples),
                     Gazetteer.from_survey_database(load_survey_database()), categories,
                     {r["p"] for r in store.select(internal("survey-papers")).rows},
-                    {r["p"] for r in store.select(internal("queued-papers")).rows}, decisions, run.iri)
+                    {r["p"] for r in store.select(internal("queued-papers")).rows}, decisions, run.iri,
+                    scheme_in_force(store), lc.scheme_change if lc else None)
     placed = placer.place(d)
     cites = _new_citations(store, d, placed)
     complete = all(s.ok for s in d.sources) and not any(f.startswith("anchor ") for f in d.failures)

@@ -1,6 +1,10 @@
 """The survey's upstream list, watched by `kg update`: fetched, parsed, compared with the
 version seen last (the first time, with the bundled list) row by row, and stored again
-only when it changed, so a re-run over an unchanged list writes nothing."""
+only when it changed, so a re-run over an unchanged list writes nothing.
+
+A list that no longer follows the scheme in force is a new version of the taxonomy
+(:mod:`kg.tracker.schemes`): its rows are not reported as "changed class", and the version
+is staged beside the scheme in force instead of mixed into it."""
 
 from __future__ import annotations
 
@@ -16,10 +20,12 @@ from ingest.http import HttpPolicy, SourceError
 from ingest.ids import normalise_title, slugify
 from ingest.records import SurveyListRow
 from ingest.survey import load_survey_list, parse_survey_list
+from ingest.survey_list_shape import read_facets
 from kg.mapping import map_list_snapshot
-from kg.queries import internal
+from kg.queries import internal, join_updates
 from kg.store import Store
 from kg.tracker.report import ListChanges
+from kg.tracker.schemes import FIT, SchemeChange, follow_list, staging_update
 
 
 def _row_key(row: SurveyListRow) -> str:
@@ -54,8 +60,9 @@ def known_model_slugs(store: Store) -> set[str]:
 
 def read_upstream_list(store: Store, policy: HttpPolicy, url: str, today: date,
                        act: URIRef) -> tuple[ListChanges, list[SurveyListRow], str]:
-    """(what changed, the rows read, the update that stores the new snapshot or ''). A list
-    that cannot be fetched or yields no table is a failure noted in the changes."""
+    """(what changed, the rows read, the update that stores the new snapshot and stages a
+    taxonomy version, or ''). A list that cannot be fetched or yields no table is a failure
+    noted in the changes."""
     lc = ListChanges(url=url)
     try:
         response = policy.get(url, source="survey list")
@@ -71,10 +78,36 @@ def read_upstream_list(store: Store, policy: HttpPolicy, url: str, today: date,
     previous, lc.compared_with = stored_list_snapshot(store)
     lc.new_rows, lc.changed, lc.removed = diff_survey_lists(previous, parsed.rows)
     lc.broken = list(parsed.problems)
+    facets = read_facets(text)
     rows_now: list[dict[str, Any]] = [asdict(r) for r in parsed.rows]
-    if lc.compared_with != "the bundled list" and [asdict(r) for r in previous] == rows_now:
-        return lc, parsed.rows, ""
-    payload = {"url": url, "seen": today.isoformat(), "rows": rows_now}
+    unchanged = lc.compared_with != "the bundled list" and [asdict(r) for r in previous] == rows_now
+    change = follow_list(store, parsed.rows, facets, today)
+    stage = _note_scheme_change(lc, change, previous, url, staged=not unchanged)
+    if unchanged:
+        return lc, parsed.rows, stage
+    payload = {"url": url, "seen": today.isoformat(), "rows": rows_now,
+               "facets": {str(line): [f.column, f.value] for line, f in sorted(facets.items())}}
     g = Graph()
     map_list_snapshot(g, json.dumps(payload, ensure_ascii=False, sort_keys=True), url, act)
-    return lc, parsed.rows, internal("replace-upstream-list", data=g.serialize(format="nt"))
+    return lc, parsed.rows, join_updates([internal("replace-upstream-list", data=g.serialize(format="nt")), stage])
+
+
+def _note_scheme_change(lc: ListChanges, change: SchemeChange | None, previous: list[SurveyListRow], url: str,
+                        staged: bool) -> str:
+    """Record the version the list follows in ``lc``; the staging update when the version is
+    new to the graph or the list changed since the last run ('' otherwise). Rows compared
+    across two structures did not "change class": the structure did, so they are dropped
+    from ``lc.changed`` (the crosswalk says how the models moved)."""
+    if change is None:
+        return ""
+    lc.scheme_change = change
+    change.new_entries = [r.name or r.title for r in lc.new_rows]
+    change.removed = [r.name or r.title for r in lc.removed]
+    labels = change.labels
+    if change.changes_taxonomy and (not previous or sum(r.category in labels for r in previous) < FIT * len(previous)):
+        lc.changed = []
+    if not (staged or change.first_seen):
+        return ""
+    stage = staging_update(change, url)
+    change.staged_now = bool(stage)
+    return stage
