@@ -93,7 +93,8 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
         raise click.ClickException(str(exc)) from exc
     for iri in iris:
         click.echo(f"{status}: {iri}" + (f" as '{category}'" if category else ""), err=True)
-    where = f"applied to {redact_url(store.location)}" if writable else "to be applied by the next `kg build` or `kg update`"
+    where = (f"applied to {redact_url(store.location)}" if writable
+             else "to be applied by the next `kg build` or `kg update`")
     click.echo(f"{path}: {count} decision(s) in force, {where}", err=True)
 
 
