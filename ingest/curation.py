@@ -38,6 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ingest.text_input import read_text_input
+
 STATUSES = ("accepted", "rejected")
 KEYS = ("paper", "status", "category", "decided")
 MAX_FILE_BYTES = 20_000_000  # ~100,000 decisions; a larger file is not a curation file
@@ -98,23 +100,8 @@ def read_decisions(path: str | Path) -> list[Decision]:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CurationError(f"{path}: {path.stat().st_size / 1e6:.0f} MB is not a curation file; check the path "
-                                "($MSKG_CURATION_FILE)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CurationError(f"{path}: cannot read the curation file ({exc.strerror}); check the path") from exc
-    if b"\x00" in data:
-        line = data[:data.index(b"\x00")].count(b"\n") + 1
-        raise CurationError(f"{path}: line {line} holds NUL bytes: a binary file, not the TOML curation file; "
-                            "check the path ($MSKG_CURATION_FILE)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CurationError(f"{path}: line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") \
-            from None
+    return read_text_input(path, what="the TOML curation file ($MSKG_CURATION_FILE)", max_bytes=MAX_FILE_BYTES,
+                           error=CurationError)
 
 
 def _decision(path: Path, entry: Any, number: int, line: int | None) -> Decision:

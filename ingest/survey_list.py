@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from ingest.errors import SurveyInputError
 from ingest.ids import arxiv_id_from_link, doi_from_link
 from ingest.records import Problem, SurveyList, SurveyListRow
+from ingest.text_input import read_text_input
 
 BUNDLED_SURVEY_LIST = Path(__file__).resolve().parent / "data" / "survey-list.json"
 
@@ -154,24 +155,7 @@ def _parse_link(cell: str) -> tuple[str, str | None, list[Note]]:
 def read_list_text(path: Path) -> str:
     """The text of a survey list file, or :class:`SurveyInputError` naming the file, the line
     and the fix: too large, binary, or not UTF-8."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_LIST_BYTES:
-            raise SurveyInputError(_too_large(path.name, size))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SurveyInputError(f"{path}: cannot read the survey list ({exc.strerror}); check the path") from exc
-    if b"\x00" in data:
-        line = data[:data.index(b"\x00")].count(b"\n") + 1
-        raise SurveyInputError(f"{path}: line {line} holds NUL bytes: a binary or padded file, not a survey list; "
-                               "pass the survey README (.md) saved as text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SurveyInputError(f"{path}: line {line}, column {column}: byte 0x{data[exc.start]:02x} is not UTF-8; "
-                               "save the file as UTF-8 and run again") from None
+    return read_text_input(path, what="the survey list", max_bytes=MAX_LIST_BYTES)
 
 
 def _too_large(name: str, size: int) -> str:
