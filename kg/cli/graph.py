@@ -79,11 +79,12 @@ def _check_inputs(ctx: click.Context, survey_list: Path | None, database: Path |
                           "decision is kept, and applies once `kg update` brings the paper in")
     if allow_shrink:
         return
-    verdict = shrink_verdict(len(survey.rows), len(load_survey_list().rows), "the bundled list")
-    if survey_list and verdict is None and stored_papers:
+    verdict = shrink_verdict(len(survey.rows), len(load_survey_list().rows), "the bundled list") if survey_list \
+        else None
+    if verdict is None and stored_papers:
         verdict = shrink_verdict(len(survey.rows), stored_papers, "the survey list the graph holds")
-    if survey_list and verdict:
-        raise click.ClickException(f"{survey_list}: {verdict}")
+    if verdict:
+        raise click.ClickException(f"{survey_list or 'the bundled survey list'}: {verdict}")
 
 
 def _what_the_graph_holds(ctx: click.Context, papers: list[str]) -> tuple[int, set[str]]:
