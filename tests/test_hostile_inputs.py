@@ -33,9 +33,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def graphs(store: Path) -> dict[str, int]:
-    proc = kg("stats", "--json", store=store)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)["graphs"]
+    """Every named graph's size, read-only (the handle is gone when this returns)."""
+    from kg.store import Store
+
+    return Store.open(store, read_only=True).graph_sizes()
 
 
 def refused(name: str, proc: subprocess.CompletedProcess, *needles: str) -> None:
@@ -70,7 +71,7 @@ def test_a_survey_list_that_would_erase_data_is_refused(built: Path, tmp_path: P
     path = tmp_path / ("empty.md" if name == "empty list" else "list.md")
     path.write_bytes(data)
     before = graphs(built)
-    for strict in ([], ["--strict"]):
+    for strict in ([], ["--strict"]) if name in ("empty list", "one row of 56") else ([],):
         refused(name, kg("build", "--survey-list", str(path), *strict, store=built), *needles)
     assert graphs(built) == before and before[SURVEY_LIST_GRAPH] > 500
 
