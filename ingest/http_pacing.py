@@ -120,16 +120,18 @@ class WaitBudget:
             if self._spent[host] >= self.total - 1e-9:
                 self._closed.setdefault(host, cause)
 
-    def spend(self, seconds: float, url: str, cause: str = "a retry wait") -> None:
-        """Reserve ``seconds`` of sleep before a retry, or close the host's budget and raise."""
+    def spend(self, seconds: float, url: str, cause: str = "a failure") -> None:
+        """Reserve ``seconds`` of sleep before a retry after ``cause`` (the last failure), or
+        close the host's budget and raise."""
         host = host_key(url)
         with self._lock:
             left = max(0.0, self.total - self._spent.get(host, 0.0))
             if host in self._closed or seconds > left + 1e-9:
                 self._closed.setdefault(host, cause)
-                raise BudgetExhausted(
-                    f"{host}: {cause}; a retry wait of {seconds:.1f} s is more than the {left:.1f} s left of its "
-                    f"{self.total:g} s budget for this run; giving up on it (raise --budget or run again later)",
-                    url=url,
-                )
+                if left <= 1e-9:
+                    why = f"its {self.total:g} s budget for this run is spent (last failure: {cause})"
+                else:
+                    why = (f"{cause}: a retry wait of {seconds:.1f} s is more than the {left:.1f} s left of its "
+                           f"{self.total:g} s budget for this run")
+                raise BudgetExhausted(f"{host}: {why}; giving up on it (raise --budget or run again later)", url=url)
             self._spent[host] = self._spent.get(host, 0.0) + seconds

@@ -182,7 +182,7 @@ def send_with_retries(
         return min(config.backoff_max, config.backoff_base * 2 ** (state.attempt_number - 1))
 
     def sleep(seconds: float) -> None:
-        budget.spend(seconds, shown, f"last failure: {attempts.cause}")
+        budget.spend(seconds, shown, attempts.cause)
         report.retries += 1
         report.waited_seconds += seconds
         logger.info("retrying %s in %.1f s (%s)", shown, seconds, attempts.cause)

@@ -112,7 +112,7 @@ def test_budget_stops_a_long_retry_after_and_then_fails_fast(fake_api: FakeApi) 
     fake_api.add("GET", "/x", Reply(503, b"", headers={"Retry-After": "30"}))
     policy = fast_policy(wait_budget_seconds=1.0)
     started = time.monotonic()
-    with pytest.raises(BudgetExhausted, match=r"HTTP 503, Retry-After 30 s; a retry wait of 30.0 s is more than"):
+    with pytest.raises(BudgetExhausted, match=r"HTTP 503, Retry-After 30 s: a retry wait of 30.0 s is more than"):
         policy.get(fake_api.url + "/x", source="test")
     with pytest.raises(BudgetExhausted):
         policy.get(fake_api.url + "/y", source="test")
