@@ -227,7 +227,8 @@ def run_guarded(store_path: str | Path, query: str, *, timeout_s: float = DEFAUL
 
 # What an allocation failure under RLIMIT_AS leaves on stderr: Rust, C++ (RocksDB), libc
 # (a thread that cannot map its stack under the cap says "Resource temporarily unavailable").
-_OUT_OF_MEMORY = ("memory allocation of", "std::bad_alloc", "Cannot allocate memory", "Resource temporarily unavailable")
+_OUT_OF_MEMORY = ("memory allocation of", "std::bad_alloc", "Cannot allocate memory",
+                  "Resource temporarily unavailable")
 
 
 def _result_of(proc: subprocess.CompletedProcess[str], memory_mb: int, elapsed: float) -> GuardedResult:
@@ -283,6 +284,7 @@ def _rows_of(result: Any, row_cap: int) -> dict[str, Any]:
 
 def _worker(store_path: str, row_cap: int, query: str) -> dict[str, Any]:
     """Check, open read-only, run: in the worker, after its limits are in place."""
+    from ingest.redact import redact_text
     from kg.store import Store, StoreError
 
     try:
@@ -290,7 +292,7 @@ def _worker(store_path: str, row_cap: int, query: str) -> dict[str, Any]:
         store = Store.open(store_path, read_only=True)
         return _rows_of(store.raw_query(query), row_cap)
     except (QueryRefused, StoreError) as exc:
-        return {"error": str(exc)}
+        return {"error": redact_text(str(exc))}  # a remote store's URL may carry user:password@
     except MemoryError:
         return {"memory": True, "error": "MemoryError"}
     except (SyntaxError, ValueError, OSError) as exc:
