@@ -122,7 +122,8 @@ def test_validate_fails_with_a_readable_report(built: Path, tmp_path: Path) -> N
     from kg.store import Store
     s = Store.open(broken)
     s.update('PREFIX mskg: <https://w3id.org/medseg-kg/ontology#> '
-             'INSERT DATA { GRAPH <urn:test> { <https://w3id.org/medseg-kg/id/result/bad> a mskg:Result ; mskg:dice 120.0 } }')
+             'INSERT DATA { GRAPH <urn:test> { <https://w3id.org/medseg-kg/id/result/bad> a mskg:Result ; '
+             'mskg:dice 120.0 } }')
     del s
     proc = kg("validate", store=broken, check=False)
     assert proc.returncode == 1
