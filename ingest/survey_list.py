@@ -251,7 +251,8 @@ def shrink_verdict(new_rows: int, reference_rows: int, what: str, *, threshold: 
         return f"the survey list yields no rows (a header without a table, an empty or wrong file); {what} has " \
                f"{reference_rows}. Nothing written; fix the file, or pass --allow-shrink to empty the list on purpose"
     if reference_rows and new_rows < threshold * reference_rows:
-        return (f"the survey list yields {new_rows} rows, fewer than {threshold:.0%} of the {reference_rows} of "
+        rows = f"{new_rows} row" + ("" if new_rows == 1 else "s")
+        return (f"the survey list yields {rows}, fewer than {threshold:.0%} of the {reference_rows} of "
                 f"{what}; nothing written. Check the file, or pass --allow-shrink if the list really shrank")
     return None
 

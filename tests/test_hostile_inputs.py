@@ -56,7 +56,7 @@ ONE_ROW = ("## SAM-based models\n| Model | Publication |\n|---|---|\n"
 LISTS = {
     "empty list": (b"", ["empty.md", "yields no rows", "--allow-shrink"]),
     "header without a table": (HEADER_ONLY.encode(), ["yields no rows"]),
-    "one row of 56": (ONE_ROW.encode(), ["yields 1 rows, fewer than 50% of the 56"]),
+    "one row of 56": (ONE_ROW.encode(), ["yields 1 row, fewer than 50% of the 56"]),
     "NUL-padded list": (ONE_ROW.encode() + b"\x00" * 4096, ["line 5 holds NUL bytes"]),
     "binary list": (bytes(range(256)) * 8, ["line 1 holds NUL bytes"]),
     "Latin-1 list": ("## SAM-based models\n| Model | Publication |\n|---|---|\n| Caf\u00e9 | x |\n".encode("latin-1"),
