@@ -9,7 +9,10 @@ two writers (the app's review page, the weekly update) cannot lose each other's 
     category = "Adapters for SAM"
     decided = 2026-11-27
 
-Where it lives: ``kg.paths.curation_file`` (``$MSKG_CURATION_FILE``, else beside the store). The latest decision for a paper wins.
+Where it lives: ``kg.paths.curation_file`` (``$MSKG_CURATION_FILE``, else beside the store).
+The latest decision for a paper wins. Every entry is checked when written and when read
+(:func:`decision_problems`: a well-formed IRI, a known status, the right types), and a bad
+one is reported with its line; it is never appended.
 
 This module reads and appends the file (plain records, like every input ingest reads); the
 graph only ever *derives* from it (``kg.mapping.curation``):
@@ -28,12 +31,22 @@ rejected paper stays rejected even when the candidate graph is rebuilt.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from ingest.text_input import read_text_input
 
 STATUSES = ("accepted", "rejected")
+KEYS = ("paper", "status", "category", "decided")
+MAX_FILE_BYTES = 20_000_000  # ~100,000 decisions; a larger file is not a curation file
+
+# What can stand between '<' and '>' in SPARQL and N-Triples (as kg.queries.check_iri demands).
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_HEADER = re.compile(r"^\s*\[\[\s*decision\s*\]\]")
 
 
 class CurationError(ValueError):
@@ -46,27 +59,72 @@ class Decision:
     status: str  # "accepted" or "rejected"
     category: str  # skos:prefLabel of the taxonomy class ("" when none)
     decided: date
+    line: int | None = field(default=None, compare=False)  # of its [[decision]] header, when read from a file
+
+
+def decision_problems(decision: Decision) -> list[str]:
+    """What is wrong with ``decision`` (nothing: an empty list). One rule for writing and reading."""
+    problems = []
+    if not isinstance(decision.paper, str) or not _IRI.match(decision.paper):
+        problems.append(f"paper {decision.paper!r} is not a well-formed http(s) IRI (no spaces, quotes or angle "
+                        "brackets)")
+    if decision.status not in STATUSES:
+        problems.append(f"status {decision.status!r} is neither of {', '.join(STATUSES)}")
+    if not isinstance(decision.category, str):
+        problems.append(f"category {decision.category!r} is not a text (a taxonomy class label, or \"\")")
+    if not isinstance(decision.decided, date):
+        problems.append(f"decided {decision.decided!r} is not a date (YYYY-MM-DD)")
+    return problems
 
 
 def read_decisions(path: str | Path) -> list[Decision]:
-    """Every decision in file order; an absent file holds none."""
+    """Every decision in file order; an absent file holds none. Anything unusable raises
+    :class:`CurationError` naming the file, the entry's line and the fix."""
     path = Path(path)
     if not path.exists():
         return []
+    text = _read_text(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CurationError(f"{path}: not valid TOML ({exc}); fix or move the file") from exc
-    out = []
-    for i, table in enumerate(data.get("decision", []), start=1):
+        raise CurationError(f"{path}: not valid TOML ({exc}); fix that line or move the file away") from exc
+    entries = data.get("decision", [])
+    unknown = sorted(set(data) - {"decision"})
+    if unknown or not isinstance(entries, list):
+        raise CurationError(f"{path}: a curation file holds only [[decision]] tables; found "
+                            f"{', '.join(unknown) or 'decision = ' + type(entries).__name__}; fix or remove it")
+    lines = [i for i, line in enumerate(text.splitlines(), start=1) if _HEADER.match(line)]
+    if len(lines) != len(entries):
+        lines = []  # decisions written as an inline array: name them by number instead
+    return [_decision(path, entry, i, lines[i - 1] if lines else None) for i, entry in enumerate(entries, start=1)]
+
+
+def _read_text(path: Path) -> str:
+    return read_text_input(path, what="the TOML curation file ($MSKG_CURATION_FILE)", max_bytes=MAX_FILE_BYTES,
+                           error=CurationError)
+
+
+def _decision(path: Path, entry: Any, number: int, line: int | None) -> Decision:
+    where = f"{path}: line {line}" if line else f"{path}: decision {number}"
+    if not isinstance(entry, dict):
+        raise CurationError(f"{where}: a decision must be a [[decision]] table, not {type(entry).__name__}; fix it")
+    extra = sorted(set(entry) - set(KEYS))
+    missing = [k for k in ("paper", "status", "decided") if k not in entry]
+    if extra or missing:
+        what = "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "",
+                                       f"unknown key {', '.join(extra)}" if extra else ""]))
+        raise CurationError(f"{where}: {what} (a decision has {', '.join(KEYS)}); fix the entry")
+    decided = entry["decided"]
+    if isinstance(decided, str):
         try:
-            decided = table["decided"]
-            if not isinstance(decided, date):
-                decided = date.fromisoformat(str(decided))
-            out.append(Decision(str(table["paper"]), str(table["status"]), str(table.get("category", "")), decided))
-        except (KeyError, ValueError) as exc:
-            raise CurationError(f"{path}: decision {i} lacks or misstates {exc}; fix the entry") from exc
-    return out
+            decided = date.fromisoformat(decided)
+        except ValueError:
+            pass  # reported below as not a date
+    decision = Decision(entry["paper"], entry["status"], entry.get("category", ""), decided, line)
+    problems = decision_problems(decision)
+    if problems:
+        raise CurationError(f"{where}: {'; '.join(problems)}; fix the entry")
+    return decision
 
 
 def latest_decisions(path: str | Path) -> dict[str, Decision]:
@@ -80,10 +138,9 @@ def _toml_string(value: str) -> str:
 
 
 def format_decision(decision: Decision) -> str:
-    if decision.status not in STATUSES:
-        raise CurationError(f"status '{decision.status}' is neither of {', '.join(STATUSES)}")
-    if not decision.paper.startswith(("http://", "https://")):
-        raise CurationError(f"paper '{decision.paper}' is not an IRI")
+    problems = decision_problems(decision)
+    if problems:
+        raise CurationError("; ".join(problems))
     return (
         "[[decision]]\n"
         f"paper = {_toml_string(decision.paper)}\n"
@@ -94,9 +151,12 @@ def format_decision(decision: Decision) -> str:
 
 
 def append_decision(path: str | Path, decision: Decision) -> None:
-    """Append one ``[[decision]]`` table (creating the file and its folder if needed)."""
+    """Append one ``[[decision]]`` table (creating the file and its folder if needed). A bad
+    decision is refused before anything is written, and so is appending to a file that
+    cannot be read back (the new entry would be lost behind the broken one)."""
     path = Path(path)
     text = format_decision(decision)
+    read_decisions(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     sep = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")

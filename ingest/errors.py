@@ -52,11 +52,13 @@ class SourceUnavailable(SourceError):
 
 
 class BudgetExhausted(SourceUnavailable):
-    """The run's wait budget is spent; further requests fail fast."""
+    """One host's budget for the run is spent (retry waits and failed attempts); further
+    requests to that host fail fast, other hosts are not affected. The message names the
+    last failure (connection refused, read timeout, HTTP status, Retry-After)."""
 
 
 class SourceRateLimited(SourceError):
-    """HTTP 429 after every retry (or a Retry-After longer than the budget left)."""
+    """HTTP 429 after every retry."""
 
 
 class SourceBadResponse(SourceError):

@@ -8,8 +8,8 @@ each, every request of a run goes through :class:`HttpPolicy`, which owns:
 * a persistent response cache (requests-cache, SQLite file in ``cache_dir``),
   so a weekly run re-reads nothing it already has;
 * a per-host politeness interval, applied only when a request really goes out,
-  never on a cache hit or a replay, and a wait budget for the whole run
-  (:mod:`ingest.http_pacing`);
+  never on a cache hit or a replay, and a budget per source host for the time a run may
+  lose to failures, retry waits and timeouts alike (:mod:`ingest.http_pacing`);
 * retries on connection errors, timeouts, 429 and 5xx only, honouring
   ``Retry-After`` (:mod:`ingest.http_retries`);
 * a (connect, read) timeout on every request;
@@ -33,7 +33,6 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
@@ -49,6 +48,7 @@ from ingest.errors import (
 )
 from ingest.http_config import HttpConfig
 from ingest.http_pacing import PoliteAdapter, RateLimiter, WaitBudget, netloc
+from ingest.redact import redact_text, redact_url
 from ingest.http_retries import (
     body_excerpt,
     raise_for_final_status,
@@ -77,8 +77,6 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "medseg-kg/0.1 (+https://w3id.org/medseg-kg; literature tracker)"
 
-# Query parameters whose values must never leave this module in clear text.
-_SECRET_PARAMS = {"api_key", "apikey", "key", "token", "access_token", "x-api-key"}
 
 
 class HttpPolicy:
@@ -147,23 +145,14 @@ class HttpPolicy:
     # -- redaction
 
     def redact(self, text: str | None) -> str:
-        """``text`` with every known secret and secret-looking query value masked."""
-        if not text:
-            return text or ""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        """``text`` with every URL's credentials, secret-looking query values and every known
+        secret masked (:mod:`ingest.redact`)."""
+        return redact_text(text, self._secrets)
 
     def redact_url(self, url: str) -> str:
-        """``url`` fit to show: secret-looking query values masked, then every known secret."""
-        parts = urlsplit(url)
-        if parts.query:
-            pairs = [
-                (k, "***" if k.lower() in _SECRET_PARAMS else v)
-                for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            ]
-            url = urlunsplit(parts._replace(query=urlencode(pairs, safe=",:*")))
-        return self.redact(url)
+        """``url`` fit to show: ``user:password@`` and secret-looking query values masked, then
+        every known secret."""
+        return redact_url(url, self._secrets)
 
     # -- the request
 
@@ -194,9 +183,8 @@ class HttpPolicy:
                 response = load_recording(self.config.replay_dir, method, url, body, shown)
                 self.report.replayed += 1
             else:
-                self.budget.check(shown)
                 response = send_with_retries(
-                    lambda: self._send_once(method, url, headers, json_body, force_refresh),
+                    lambda timeout: self._send_once(method, url, headers, json_body, force_refresh, timeout),
                     config=self.config,
                     budget=self.budget,
                     report=self.report,
@@ -233,11 +221,9 @@ class HttpPolicy:
         headers: Mapping[str, str] | None,
         json_body: Any,
         force_refresh: bool,
+        timeout: tuple[float, float],
     ) -> requests.Response:
-        kwargs: dict[str, Any] = {
-            "headers": dict(headers or {}),
-            "timeout": (self.config.connect_timeout, self.config.read_timeout),
-        }
+        kwargs: dict[str, Any] = {"headers": dict(headers or {}), "timeout": timeout}
         if json_body is not None:
             kwargs["json"] = json_body
         if isinstance(self.session, requests_cache.CachedSession):

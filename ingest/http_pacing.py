@@ -5,8 +5,11 @@
   source and thread of a run, so two clients do not make two streams of requests.
 * :class:`PoliteAdapter`: the transport adapter that applies that interval, and a
   default timeout, at the moment a request really goes out.
-* :class:`WaitBudget`: the total seconds a run may sleep between retries, so a cron run
-  against a sick API ends instead of crawling for hours.
+* :class:`WaitBudget`: the seconds each source host may lose in a run -- sleeping before
+  retries *and* waiting on attempts that failed (timeouts, refused connections, 429/5xx) --
+  so a cron run against a sick or hanging API ends instead of crawling for hours. Each host
+  has its own account: arXiv asking for a day's pause never stops Semantic Scholar. Every
+  request's timeouts are clipped to what its host has left, so the budget bounds wall time.
 """
 
 from __future__ import annotations
@@ -66,37 +69,69 @@ class PoliteAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
+def host_key(url: str) -> str:
+    """The host[:port] a budget account belongs to (credentials, if any, left out)."""
+    return netloc(url).rpartition("@")[2]
+
+
+MIN_TIMEOUT = 0.5  # seconds: a request with less than this left could not succeed anyway
+
+
 class WaitBudget:
-    """Seconds a run may spend sleeping before retries, shared by all sources."""
+    """Seconds each host may lose in a run (retry sleeps and failed attempts), shared by all
+    sources and threads. ``total_seconds`` is every host's allowance."""
 
     def __init__(self, total_seconds: float) -> None:
         self.total = float(total_seconds)
-        self.spent = 0.0
-        self.exhausted = False
+        self._spent: dict[str, float] = {}
+        self._closed: dict[str, str] = {}  # host -> why its budget is spent (the last failure)
         self._lock = threading.Lock()
 
-    @property
-    def remaining(self) -> float:
-        return max(0.0, self.total - self.spent)
+    def remaining(self, url: str) -> float:
+        return max(0.0, self.total - self._spent.get(host_key(url), 0.0))
+
+    def spent(self, url: str) -> float:
+        return self._spent.get(host_key(url), 0.0)
+
+    def exhausted(self, url: str) -> bool:
+        return host_key(url) in self._closed
 
     def check(self, url: str) -> None:
-        """Fail fast once the budget is spent: no further request of the run goes out."""
-        if self.exhausted:
+        """Fail fast once this host's budget is spent: no further request to it goes out."""
+        host = host_key(url)
+        if host in self._closed:
             raise BudgetExhausted(
-                f"wait budget of {self.total:g} s for this run is spent; not sending more "
-                "requests (raise wait_budget_seconds or run again later)",
+                f"{host}: its {self.total:g} s budget for this run is spent (last failure: {self._closed[host]}); "
+                "not sending more requests to it (raise --budget or run again later)",
                 url=url,
             )
 
-    def spend(self, seconds: float, url: str) -> None:
-        """Reserve ``seconds`` of waiting, or mark the budget spent and raise."""
+    def clip(self, url: str, timeout: tuple[float, float]) -> tuple[float, float]:
+        """``(connect, read)`` timeouts no longer than what the host has left."""
+        left = max(MIN_TIMEOUT, self.remaining(url))
+        return min(timeout[0], left), min(timeout[1], left)
+
+    def charge(self, seconds: float, url: str, cause: str) -> None:
+        """Book ``seconds`` lost to a failed attempt (``cause`` says how); the host's budget
+        closes when nothing is left, and its next request fails fast naming ``cause``."""
+        host = host_key(url)
         with self._lock:
-            if self.exhausted or seconds > self.remaining + 1e-9:
-                self.exhausted = True
-                raise BudgetExhausted(
-                    f"a retry wait of {seconds:.1f} s exceeds the {self.remaining:.1f} s left "
-                    f"of the run's {self.total:g} s wait budget; giving up (raise "
-                    "wait_budget_seconds or run again later)",
-                    url=url,
-                )
-            self.spent += seconds
+            self._spent[host] = self._spent.get(host, 0.0) + max(0.0, seconds)
+            if self._spent[host] >= self.total - 1e-9:
+                self._closed.setdefault(host, cause)
+
+    def spend(self, seconds: float, url: str, cause: str = "a failure") -> None:
+        """Reserve ``seconds`` of sleep before a retry after ``cause`` (the last failure), or
+        close the host's budget and raise."""
+        host = host_key(url)
+        with self._lock:
+            left = max(0.0, self.total - self._spent.get(host, 0.0))
+            if host in self._closed or seconds > left + 1e-9:
+                self._closed.setdefault(host, cause)
+                if left <= 1e-9:
+                    why = f"its {self.total:g} s budget for this run is spent (last failure: {cause})"
+                else:
+                    why = (f"{cause}: a retry wait of {seconds:.1f} s is more than the {left:.1f} s left of its "
+                           f"{self.total:g} s budget for this run")
+                raise BudgetExhausted(f"{host}: {why}; giving up on it (raise --budget or run again later)", url=url)
+            self._spent[host] = self._spent.get(host, 0.0) + seconds

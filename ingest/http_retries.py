@@ -1,8 +1,10 @@
 """When asking again helps, how long to wait first, and what to raise once it stops helping.
 
 Connection errors, timeouts, 429 and 5xx are retried with exponential backoff that
-honours ``Retry-After`` (seconds or an HTTP-date); every wait is paid from the run's
-:class:`ingest.http_pacing.WaitBudget`. A 400 or 404 will not get better by asking
+honours ``Retry-After`` (seconds or an HTTP-date); every wait, and the time every failed
+attempt took, is paid from its host's account in the run's
+:class:`ingest.http_pacing.WaitBudget`, and each attempt's timeouts are clipped to what the
+host has left. A 400 or 404 will not get better by asking
 again, so any other status ends the request at once. Either way the caller gets a
 :class:`ingest.errors.SourceError` of the right kind, with a reason that says what to do.
 """
@@ -85,8 +87,77 @@ def body_excerpt(response: requests.Response, redact: Redact, limit: int = 300) 
     return redact(" ".join(text.split())[:limit])
 
 
+_CONNECTION_CAUSES = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "host name not found (DNS)"),
+    ("Temporary failure in name resolution", "host name not found (DNS)"),
+    ("nodename nor servname", "host name not found (DNS)"),
+    ("No route to host", "no route to host"),
+    ("Network is unreachable", "network unreachable"),
+    ("Connection reset", "connection reset by the server"),
+    ("RemoteDisconnected", "the server closed the connection without answering"),
+    ("Remote end closed", "the server closed the connection without answering"),
+    ("CERTIFICATE_VERIFY_FAILED", "TLS certificate not trusted"),
+    ("Read timed out", "read timeout"),
+    ("Permission denied", "connection not permitted on this machine"),
+    ("SSLError", "TLS error"),
+)
+
+
+def _chain_text(err: BaseException) -> str:
+    """Every message in ``err``'s chain (requests wraps urllib3 wraps the socket error)."""
+    texts, seen, todo = [], set(), [err]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        texts.append(f"{type(e).__name__}: {e}")
+        todo += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None), *e.args)
+                 if isinstance(x, BaseException)]
+    return " | ".join(texts)
+
+
+def failure_cause(err: BaseException, timeout: tuple[float, float]) -> str:
+    """What went wrong with one attempt, in the words a reader can act on: "connection
+    refused", "read timeout after 5 s", "HTTP 503"."""
+    if isinstance(err, Retryable):
+        after = f", Retry-After {err.retry_after:g} s" if err.retry_after is not None else ""
+        return f"HTTP {err.response.status_code}{after}"
+    if isinstance(err, requests.ConnectTimeout):
+        return f"connect timeout after {timeout[0]:g} s"
+    if isinstance(err, requests.ReadTimeout):
+        return f"read timeout after {timeout[1]:g} s"
+    text = _chain_text(err)
+    for needle, cause in _CONNECTION_CAUSES:
+        if needle in text:
+            return cause
+    return f"{type(err).__name__}"
+
+
+class _Attempts:
+    """One request's attempts: each is checked against and booked to its host's budget, with
+    its timeouts clipped to what the host has left; the last failure is kept for messages."""
+
+    def __init__(self, send_once: Callable[[tuple[float, float]], requests.Response], config: HttpConfig,
+                 budget: WaitBudget, shown: str) -> None:
+        self.send_once, self.config, self.budget, self.shown = send_once, config, budget, shown
+        self.cause = ""
+
+    def __call__(self) -> requests.Response:
+        self.budget.check(self.shown)
+        timeout = self.budget.clip(self.shown, (self.config.connect_timeout, self.config.read_timeout))
+        started = time.monotonic()
+        try:
+            return self.send_once(timeout)
+        except (Retryable, requests.ConnectionError, requests.Timeout) as err:
+            self.cause = failure_cause(err, timeout)
+            self.budget.charge(time.monotonic() - started, self.shown, self.cause)
+            raise
+
+
 def send_with_retries(
-    send_once: Callable[[], requests.Response],
+    send_once: Callable[[tuple[float, float]], requests.Response],
     *,
     config: HttpConfig,
     budget: WaitBudget,
@@ -94,10 +165,12 @@ def send_with_retries(
     shown: str,
     redact: Redact,
 ) -> requests.Response:
-    """``send_once()`` until it returns a response that is not worth retrying.
+    """``send_once(timeout)`` until it returns a response that is not worth retrying.
 
     ``shown`` is the redacted URL, the only form of it that may reach an error or a log.
+    Every error raised names the real cause (connection refused, read timeout, HTTP status).
     """
+    attempts = _Attempts(send_once, config, budget, shown)
 
     def should_retry(exc: BaseException) -> bool:
         return isinstance(exc, (Retryable, requests.ConnectionError, requests.Timeout))
@@ -109,10 +182,10 @@ def send_with_retries(
         return min(config.backoff_max, config.backoff_base * 2 ** (state.attempt_number - 1))
 
     def sleep(seconds: float) -> None:
-        budget.spend(seconds, shown)
+        budget.spend(seconds, shown, attempts.cause)
         report.retries += 1
         report.waited_seconds += seconds
-        logger.info("retrying %s in %.1f s", shown, seconds)
+        logger.info("retrying %s in %.1f s (%s)", shown, seconds, attempts.cause)
         time.sleep(seconds)
 
     retrying = Retrying(
@@ -123,24 +196,22 @@ def send_with_retries(
         reraise=True,
     )
     try:
-        return retrying(send_once)
+        return retrying(attempts)
     except Retryable as err:
         raise _error_after_retries(err, config, shown, redact) from None
-    except requests.Timeout as err:
+    except requests.Timeout:
         raise SourceUnavailable(
-            f"timed out after {config.max_attempts} attempts (connect {config.connect_timeout:g} s,"
-            f" read {config.read_timeout:g} s): {type(err).__name__}; check the network or "
-            "try later",
+            f"timed out after {config.max_attempts} attempts ({attempts.cause}); check the network or try later",
             url=shown,
         ) from None
-    except requests.ConnectionError as err:
+    except requests.ConnectionError:
         raise SourceUnavailable(
-            f"cannot connect after {config.max_attempts} attempts ({type(err).__name__}); "
+            f"cannot connect after {config.max_attempts} attempts ({attempts.cause}); "
             "check the network, DNS or the base URL setting",
             url=shown,
         ) from None
     except requests.RequestException as err:
-        raise SourceUnavailable(f"request failed: {type(err).__name__}", url=shown) from None
+        raise SourceUnavailable(f"request failed: {redact(failure_cause(err, (0, 0)))}", url=shown) from None
 
 
 def _error_after_retries(err: Retryable, config: HttpConfig, shown: str, redact: Redact) -> SourceError:

@@ -98,6 +98,32 @@ def with_prefixes(sparql: str) -> str:
     return f"{missing}\n{sparql}" if missing else sparql
 
 
+_ENGINE_POSITION = re.compile(r"\bat (\d+):(\d+)(?:-(\d+):(\d+))?")  # Oxigraph: "error at 2:32: ..."
+_PARSER_POSITION = re.compile(r"\(line:(\d+), col:(\d+)\)")  # rdflib: "(line:2, col:32)"
+_PARSER_CHAR = re.compile(r"\(at char (\d+)\)")  # rdflib: "(at char 57)"
+
+
+def user_positions(message: str, user_text: str, sent_text: str) -> str:
+    """``message`` (a syntax error about ``sent_text``) with its positions moved to the
+    user's own ``user_text``: :func:`with_prefixes` put a line of prefixes in front, so the
+    engine's "error at 2:32" is the user's 1:32."""
+    lines = sent_text.count("\n") - user_text.count("\n")
+    chars = len(sent_text) - len(user_text)
+    if not message or not sent_text.endswith(user_text) or chars <= 0:
+        return message
+
+    def line(value: str) -> str:
+        return str(max(1, int(value) - lines))
+
+    def engine(m: re.Match[str]) -> str:
+        end = f"-{line(m.group(3))}:{m.group(4)}" if m.group(3) else ""
+        return f"at {line(m.group(1))}:{m.group(2)}{end}"
+
+    message = _ENGINE_POSITION.sub(engine, message)
+    message = _PARSER_POSITION.sub(lambda m: f"(line:{line(m.group(1))}, col:{m.group(2)})", message)
+    return _PARSER_CHAR.sub(lambda m: f"(at char {max(0, int(m.group(1)) - chars)})", message)
+
+
 @lru_cache(maxsize=None)
 def _internal_text(name: str) -> str:
     for suffix in (".rq", ".ru"):

@@ -42,3 +42,29 @@ def test_curation_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert curation_path(tmp_path / "store") == tmp_path / "curation.toml"
     monkeypatch.setenv("MSKG_CURATION_FILE", str(tmp_path / "x.toml"))
     assert curation_path(tmp_path / "store") == tmp_path / "x.toml"
+
+
+def test_entries_are_read_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    append_decision(path, Decision(PAPER, "accepted", "", date(2026, 1, 5)))
+    append_decision(path, Decision(PAPER, "rejected", "", date(2026, 1, 6)))
+    assert [d.line for d in read_decisions(path)] == [1, 7]
+    hand_written = '\n[[decision]]\npaper = "https://x/y"\nstatus = "perhaps"\ndecided = 2026-01-07\n'
+    path.write_text(path.read_text() + hand_written)
+    with pytest.raises(CurationError, match=r"c\.toml: line 13: status 'perhaps' is neither of accepted, rejected"):
+        read_decisions(path)
+
+
+@pytest.mark.parametrize("decision", [
+    Decision(PAPER + " x>", "accepted", "", date(2026, 1, 5)),
+    Decision(PAPER, "perhaps", "", date(2026, 1, 5)),
+    Decision(PAPER, "accepted", 5, date(2026, 1, 5)),  # type: ignore[arg-type]
+    Decision(PAPER, "accepted", "", "2026-01-05"),  # type: ignore[arg-type]
+])
+def test_a_bad_decision_is_never_appended(tmp_path: Path, decision: Decision) -> None:
+    path = tmp_path / "c.toml"
+    append_decision(path, Decision(PAPER, "accepted", "", date(2026, 1, 5)))
+    before = path.read_text()
+    with pytest.raises(CurationError):
+        append_decision(path, decision)
+    assert path.read_text() == before and len(read_decisions(path)) == 1

@@ -90,3 +90,13 @@ def test_run_guarded_stops_a_slow_query(build_report, store_dir: Path) -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     result = run_guarded(store_dir, slow, timeout_s=1.5)
     assert result.error and "longer than" in result.error
+
+
+def test_console_errors_are_reported_at_the_readers_own_line(build_report, store_dir: Path) -> None:
+    """Issue #14, item 14: rdflib's and Oxigraph's positions alike, without the added prefix line."""
+    from kg.ui.sparql import run_console_query
+
+    result = run_console_query(str(store_dir), "SELECT * WHERE {\n  ?s ?p }")
+    assert result.error and "(line:2, col:" in result.error and "(at char 19)" in result.error, result.error
+    sent = with_prefixes("SELECT * WHERE {\n  ?s ?p }")
+    assert "(line:3, col:" in run_guarded(store_dir, sent).error  # what the reader saw before

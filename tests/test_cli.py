@@ -122,8 +122,30 @@ def test_validate_fails_with_a_readable_report(built: Path, tmp_path: Path) -> N
     from kg.store import Store
     s = Store.open(broken)
     s.update('PREFIX mskg: <https://w3id.org/medseg-kg/ontology#> '
-             'INSERT DATA { GRAPH <urn:test> { <https://w3id.org/medseg-kg/id/result/bad> a mskg:Result ; mskg:dice 120.0 } }')
+             'INSERT DATA { GRAPH <urn:test> { <https://w3id.org/medseg-kg/id/result/bad> a mskg:Result ; '
+             'mskg:dice 120.0 } }')
     del s
     proc = kg("validate", store=broken, check=False)
     assert proc.returncode == 1
     assert "id/result/bad" in proc.stderr and "violation" in proc.stderr.lower()
+
+
+def test_long_inline_sparql_is_a_query_not_a_file_name(built: Path) -> None:
+    """Issue #14, item 13: over ~250 characters the text was tried as a file name (OSError)."""
+    values = " ".join(f'"{"m" * 8}{i}"' for i in range(60))
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} }}"
+    assert len(text) > 600
+    rows = json.loads(kg("query", text, "-f", "json", store=built).stdout)
+    assert rows == [{"n": 60}]
+    proc = kg("query", text.replace("SELECT", "SELEKT"), store=built, check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr and "File name too long" not in proc.stderr
+
+
+def test_a_syntax_error_is_reported_at_the_users_own_line(built: Path) -> None:
+    """Issue #14, item 14: the prefixes added for the user are one line the user never wrote."""
+    proc = kg("query", "SELECT * WHERE { ?s ?p }", store=built, check=False)
+    assert proc.returncode != 0 and "error at 1:" in proc.stderr, proc.stderr
+    proc = kg("query", "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p }", store=built, check=False)
+    assert "error at 3:" in proc.stderr, proc.stderr
+    declared = "PREFIX ex: <http://e/>\nSELECT * WHERE { ?s ex:p }"  # declares its own prefix: still line 2
+    assert "error at 2:" in kg("query", declared, store=built, check=False).stderr

@@ -1,4 +1,5 @@
 """The shared HTTP policy: retries, Retry-After, timeouts, budget, cache, record/replay."""
+# ruff: noqa: F811 - the fake_api fixture is imported, and pytest passes it by that name
 
 from __future__ import annotations
 
@@ -93,15 +94,16 @@ def test_connection_refused_is_source_unavailable() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     policy = fast_policy(max_attempts=2)
-    with pytest.raises(SourceUnavailable, match="cannot connect"):
+    with pytest.raises(SourceUnavailable, match=r"cannot connect after 2 attempts \(connection refused\)"):
         policy.get(f"http://127.0.0.1:{port}/x", source="test")
     assert policy.report.failures[0].status is None
+    assert "connection refused" in policy.report.failures[0].reason
 
 
 def test_stall_longer_than_read_timeout_fails_in_bounded_time(fake_api: FakeApi) -> None:
     fake_api.add("GET", "/x", Reply(200, b"{}", stall=5.0))
     started = time.monotonic()
-    with pytest.raises(SourceUnavailable, match="timed out"):
+    with pytest.raises(SourceUnavailable, match=r"timed out after 2 attempts \(read timeout after 0.2 s\)"):
         fast_policy(read_timeout=0.2, max_attempts=2).get(fake_api.url + "/x", source="test")
     assert time.monotonic() - started < 2.0
 
@@ -110,7 +112,7 @@ def test_budget_stops_a_long_retry_after_and_then_fails_fast(fake_api: FakeApi) 
     fake_api.add("GET", "/x", Reply(503, b"", headers={"Retry-After": "30"}))
     policy = fast_policy(wait_budget_seconds=1.0)
     started = time.monotonic()
-    with pytest.raises(BudgetExhausted, match="wait budget"):
+    with pytest.raises(BudgetExhausted, match=r"HTTP 503, Retry-After 30 s: a retry wait of 30.0 s is more than"):
         policy.get(fake_api.url + "/x", source="test")
     with pytest.raises(BudgetExhausted):
         policy.get(fake_api.url + "/y", source="test")
@@ -119,14 +121,20 @@ def test_budget_stops_a_long_retry_after_and_then_fails_fast(fake_api: FakeApi) 
     assert len(policy.report.failures) == 2
 
 
-def test_budget_accounting() -> None:
+def test_budget_accounting_is_per_host() -> None:
     budget = WaitBudget(2.0)
-    budget.spend(1.5, "u")
-    assert budget.remaining == pytest.approx(0.5)
+    budget.spend(1.5, "http://a/x")
+    assert budget.remaining("http://a/y") == pytest.approx(0.5)
     with pytest.raises(BudgetExhausted):
-        budget.spend(1.0, "u")
-    with pytest.raises(BudgetExhausted):
-        budget.check("u")
+        budget.spend(1.0, "http://a/x")
+    with pytest.raises(BudgetExhausted, match="a: its 2 s budget"):
+        budget.check("http://a/z")
+    budget.check("http://b/x")  # another host keeps its whole budget
+    assert budget.remaining("http://b/x") == 2.0
+    budget.charge(2.5, "http://b/x", "read timeout after 2 s")
+    with pytest.raises(BudgetExhausted, match=r"last failure: read timeout after 2 s"):
+        budget.check("http://b/x")
+    assert budget.clip("http://c/x", (10.0, 60.0)) == (2.0, 2.0)
 
 
 def test_rate_limit_spaces_requests_per_host_but_not_cache_hits(fake_api: FakeApi, tmp_path: Path) -> None:
@@ -200,3 +208,44 @@ def test_secret_query_values_are_redacted() -> None:
     policy = fast_policy(secrets=["sekrit"])
     assert policy.redact_url("https://h/x?q=1&api_key=abc&token=t") == "https://h/x?q=1&api_key=***&token=***"
     assert "sekrit" not in policy.redact("header x-api-key: sekrit")
+
+
+def test_one_hosts_retry_after_never_stops_another_host(fake_api: FakeApi) -> None:
+    """arXiv asking for a day's pause spends arXiv's budget only (issue #14, item 8)."""
+    other = FakeApi().start()
+    try:
+        fake_api.add("GET", "/api/query", Reply(429, b"", headers={"Retry-After": "100000"}))
+        other.add("GET", "/graph/v1/paper/x", json_reply({"ok": True}))
+        policy = fast_policy(wait_budget_seconds=5)
+        with pytest.raises(BudgetExhausted, match="Retry-After 100000 s"):
+            policy.get(fake_api.url + "/api/query", source="arXiv")
+        assert policy.get(other.url + "/graph/v1/paper/x", source="Semantic Scholar").json() == {"ok": True}
+        assert len(other.seen) == 1 and len(fake_api.seen) == 1
+        with pytest.raises(BudgetExhausted, match="budget for this run is spent"):
+            policy.get(fake_api.url + "/api/query?again", source="arXiv")
+        assert len(fake_api.seen) == 1  # the spent host is not asked again
+    finally:
+        other.stop()
+
+
+def test_the_budget_bounds_wall_time_against_a_hanging_server(fake_api: FakeApi) -> None:
+    """Timeouts count against the budget and are clipped to it: a server that never answers
+    costs about the budget, not max_attempts x read_timeout (issue #14, item 9)."""
+    fake_api.add("GET", "/x", Reply(200, b"{}", stall=300.0))
+    policy = fast_policy(wait_budget_seconds=2, read_timeout=60, connect_timeout=10, max_attempts=5)
+    started = time.monotonic()
+    with pytest.raises(BudgetExhausted) as err:
+        policy.get(fake_api.url + "/x", source="test")
+    assert time.monotonic() - started < 30  # 5 x 60 s without the clip
+    assert "read timeout after 2 s" in str(err.value)
+    assert "read timeout" in policy.report.failures[0].reason
+
+
+def test_credentials_in_a_source_url_are_never_shown(fake_api: FakeApi) -> None:
+    fake_api.add("GET", "/x", json_reply({"error": "no"}, 401))
+    url = fake_api.url.replace("http://", "http://user:hunter2@") + "/x?api_key=k3y"
+    policy = fast_policy()
+    with pytest.raises(SourceRejected) as err:
+        policy.get(url, source="test")
+    shown = str(err.value) + " ".join(str(f) for f in policy.report.failures)
+    assert "hunter2" not in shown and "k3y" not in shown and "user:***@" in shown

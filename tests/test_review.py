@@ -30,11 +30,8 @@ def store() -> Store:
     s = Store(None)
     build(s)
     g = Graph()
-    for iri, title, cls in (
-        (A, "Paper A", "FEFT of SAM"),
-        (B, "Paper B", "Zero-shot of SAM 2"),
-        (C, "Paper C", "Adapters for SAM"),
-    ):
+    papers = ((A, "Paper A", "FEFT of SAM"), (B, "Paper B", "Zero-shot of SAM 2"), (C, "Paper C", "Adapters for SAM"))
+    for iri, title, cls in papers:
         p = URIRef(iri)
         g.add((p, RDF.type, MSKG.Paper))
         g.add((p, DCTERMS.title, Literal(title)))
@@ -46,10 +43,8 @@ def store() -> Store:
 
 
 def status(store: Store, iri: str) -> list[tuple[str, str | None]]:
-    rows = store.select(
-        with_prefixes(f"""SELECT DISTINCT ?st ?cl WHERE {{ <{iri}> mskg:reviewStatus ?st .
-        OPTIONAL {{ <{iri}> mskg:category/skos:prefLabel ?cl }} }}""")
-    ).rows
+    rows = store.select(with_prefixes(f"""SELECT DISTINCT ?st ?cl WHERE {{ <{iri}> mskg:reviewStatus ?st .
+        OPTIONAL {{ <{iri}> mskg:category/skos:prefLabel ?cl }} }}""")).rows
     return sorted((r["st"], r["cl"]) for r in rows)
 
 
@@ -58,17 +53,14 @@ def test_taxonomy_classes_come_from_the_graph(store: Store) -> None:
     assert len(cats) == 13
     assert cats[0].label == "Zero-shot of SAM" and cats[0].section == "SAM-based models"
     own = [c for c in cats if c.label == c.section]
-    assert {c.label for c in own} == {
-        "Other models trained only on images",
-        "Other models trained only on both images and text",
-    }
+    assert {c.label for c in own} == {"Other models trained only on images",
+                                      "Other models trained only on both images and text"}
 
 
 def test_undecided_candidates_carry_their_prediction(store: Store) -> None:
     assert status(store, A) == [("candidate", "FEFT of SAM")]
-    assert [i.paper for i in queue(store)] == sorted(
-        [A, B, C], key=lambda x: {A: "Paper A", B: "Paper B", C: "Paper C"}[x]
-    )
+    titles = {A: "Paper A", B: "Paper B", C: "Paper C"}
+    assert [i.paper for i in queue(store)] == sorted([A, B, C], key=lambda x: titles[x])
 
 
 def test_accept_with_override_accept_as_predicted_and_reject(store: Store, tmp_path: Path) -> None:
@@ -90,9 +82,8 @@ def test_accept_with_override_accept_as_predicted_and_reject(store: Store, tmp_p
     assert set(store.quads()) == before
 
 
-def test_the_latest_decision_wins_and_removing_it_puts_the_paper_back_in_the_queue(
-    store: Store, tmp_path: Path
-) -> None:
+def test_the_latest_decision_wins_and_removing_it_puts_the_paper_back_in_the_queue(store: Store,
+                                                                                   tmp_path: Path) -> None:
     path = tmp_path / "curation.toml"
     append_decision(path, Decision(A, "rejected", "", date(2026, 11, 20)))
     append_decision(path, Decision(A, "accepted", "", date(2026, 11, 22)))
@@ -111,7 +102,7 @@ def test_a_build_re_applies_the_curation_file(tmp_path: Path, monkeypatch: pytes
     s = Store(tmp_path / "store")
     build(s)
     s.update(f"""INSERT DATA {{ GRAPH <{CANDIDATES}> {{ <{A}> a <{MSKG.Paper}> ;
-        <{MSKG.predictedCategory}> <{concept_iri("FEFT of SAM")}> }} }}""")
+        <{MSKG.predictedCategory}> <{concept_iri('FEFT of SAM')}> }} }}""")
     append_decision(path, Decision(A, "rejected", "", date(2026, 11, 20)))  # written by hand or by the app
     build(s)
     assert status(s, A) == [("rejected", None)]

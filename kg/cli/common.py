@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from ingest.redact import redact_text
 from kg.store import Store, StoreError, default_store_location
 
 console = Console(stderr=True)  # progress, summaries, errors
@@ -23,10 +24,11 @@ def location(ctx: click.Context) -> str | Path:
 
 
 def open_store(ctx: click.Context, read_only: bool = False) -> Store:
+    """The store, or a ClickException whose message shows no credentials of a store URL."""
     try:
         return Store.open(location(ctx), read_only=read_only)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(redact_text(str(exc))) from exc
 
 
 def plain(value: Any) -> Any:

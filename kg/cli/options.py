@@ -18,7 +18,9 @@ def http_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Answer every request from responses saved with --record (no network)."),
         click.option("--no-cache", is_flag=True, help="Do not use the on-disk HTTP cache."),
         click.option("--budget", default=900.0, show_default=True,
-                     help="Most seconds to spend waiting on retries in this run."),
+                     help="Most seconds each source host may lose in this run to failures (retry waits and "
+                          "timeouts alike; each request's timeout is clipped to what is left), so a failing "
+                          "source costs at most this much wall time and never stops another."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -14,8 +14,10 @@ import click
 from kg.cli.common import location, open_store
 from kg.store import Store, StoreError, store_url
 from kg.taxonomy import Category, bundled_categories, taxonomy_categories
-from ingest.curation import CurationError, Decision, append_decision, latest_decisions
+from ingest.redact import redact_text, redact_url
+from ingest.curation import CurationError, Decision, append_decision, format_decision, latest_decisions
 from kg.paths import curation_file
+from kg.queries import internal
 from kg.tracker.review import UnknownPaper, apply_curation, queue, resolve_paper
 
 
@@ -48,8 +50,8 @@ def review_list(ctx: click.Context, status: str, as_json: bool) -> None:
         table.add_column(col, overflow="fold")
     for i in items:
         short = i.arxiv or i.paper.rsplit("/id/", 1)[-1]
-        table.add_row(short, i.title, i.category or i.predicted or "", f"{i.confidence:.2f}" if i.confidence is not None else "",
-                      i.status)
+        confidence = f"{i.confidence:.2f}" if i.confidence is not None else ""
+        table.add_row(short, i.title, i.category or i.predicted or "", confidence, i.status)
     Console().print(table)
 
 
@@ -59,7 +61,7 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
         store = Store.open(location(ctx))
     except StoreError as exc:  # e.g. a running `kg serve` holds the store: record now, apply on the next run
         writable = False
-        click.echo(f"note: {exc}", err=True)
+        click.echo(f"note: {redact_text(str(exc))}", err=True)
         store = open_store(ctx, read_only=True)
     path = curation_file(location(ctx))
     if path is None:
@@ -67,22 +69,35 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
     if category:
         labels = {c.label for c in taxonomy_categories(store)}
         if category not in labels:
-            raise click.BadParameter(f"'{category}' is not a class of the taxonomy; one of: {', '.join(sorted(labels))}",
-                                     param_hint="--category")
+            raise click.BadParameter(f"'{category}' is not a class of the taxonomy; one of: "
+                                     f"{', '.join(sorted(labels))}", param_hint="--category")
     try:
         iris = [resolve_paper(store, p) for p in papers]
     except UnknownPaper as exc:
         raise click.BadParameter(str(exc), param_hint="PAPER") from exc
+    unknown = sorted(set(iris) - _papers_in_graph(store, iris))
+    if unknown:  # a decision on a paper the graph lacks would make every later build fail validation
+        raise click.BadParameter(f"no paper {', '.join(unknown)} in the graph (see `kg review list`); nothing written",
+                                 param_hint="PAPER")
+    decisions = [Decision(iri, status, category or "", date.today()) for iri in iris]
     try:
-        for iri in iris:
-            append_decision(path, Decision(iri, status, category or "", date.today()))
+        for decision in decisions:
+            format_decision(decision)  # every decision is checked before the first is written
+        for decision in decisions:
+            append_decision(path, decision)
         count = apply_curation(store, path) if writable else len(latest_decisions(path))
     except CurationError as exc:
         raise click.ClickException(str(exc)) from exc
     for iri in iris:
         click.echo(f"{status}: {iri}" + (f" as '{category}'" if category else ""), err=True)
-    where = f"applied to {store.location}" if writable else "to be applied by the next `kg build` or `kg update`"
+    where = (f"applied to {redact_url(store.location)}" if writable
+             else "to be applied by the next `kg build` or `kg update`")
     click.echo(f"{path}: {count} decision(s) in force, {where}", err=True)
+
+
+def _papers_in_graph(store: Store, iris: list[str]) -> set[str]:
+    """The papers of ``iris`` the graph describes (has a title for: what the shapes ask of a paper)."""
+    return {row["p"] for row in store.select(internal("titles-of-papers", papers=iris)).rows}
 
 
 @review.command("accept")
@@ -105,7 +120,8 @@ def review_reject(ctx: click.Context, papers: tuple[str, ...]) -> None:
 
 @click.command("classify")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Where to write (default stdout).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write (default stdout).")
 @click.pass_context
 def classify(ctx: click.Context, source: Any, output: Any) -> None:
     """Classify papers: JSON Lines {"title", "abstract"} from SOURCE (a file, or - for stdin)

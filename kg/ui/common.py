@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from ingest.survey_list import is_web_url
 from kg.queries import internal, saved_text
 from kg.store import Store, StoreError, default_store_location
 from kg.vocab import ID, short_iri
@@ -112,6 +113,12 @@ def paper_url(iri: str) -> str:
     return f"./paper?paper={quote(slug_of(iri, PAPER_BASE), safe='/')}"
 
 
+
+
+def web_link(url: Any) -> str | None:
+    """``url`` when it is an http(s) URL with a host, else None: the only links a link column
+    shows (a ``javascript:`` or ``data:`` URL stored by any source never becomes a link)."""
+    return url if isinstance(url, str) and is_web_url(url) else None
 
 
 def paper_web_url(arxiv: Any, doi: Any) -> str | None:

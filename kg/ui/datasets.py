@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.ui.common import (DATASET_BASE, empty_note, md_escape, model_url, qp_str, set_qp, slug_of, store_path,
-                          url_multiselect, url_text)
+                          url_multiselect, url_text, web_link)
 from kg.ui.data import datasets_table, results_table
 
 
@@ -45,7 +45,7 @@ def render() -> None:
         "regions": shown["regions"].apply(", ".join), "objects": shown["objects"].apply(", ".join),
         "anatomy": shown["anatomy"].apply(", ".join), "volumes": shown["volumes"],
         "labelled": shown["labelled volumes"], "part of": shown["part of"],
-        "link": shown["links"].apply(lambda ls: ls[0][0] if ls else None),
+        "link": shown["links"].apply(lambda ls: next((u for u, _ in ls if web_link(u)), None)),
         "# models": shown["# models"], "models evaluated": shown["models evaluated"].apply(", ".join),
     })
     st.dataframe(view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560), column_config={
@@ -64,11 +64,12 @@ def render() -> None:
     c1, c2 = st.columns([2, 3])
     with c1:
         st.markdown(f"**{md_escape(row['dataset'])}** — {md_escape(row['full name'] or '')}")
-        st.markdown(f"Modality: {md_escape(row['modality'])}  \nRegions: {md_escape(', '.join(row['regions']) or '–')}  \n"
+        st.markdown(f"Modality: {md_escape(row['modality'])}  \n"
+                    f"Regions: {md_escape(', '.join(row['regions']) or '–')}  \n"
                     f"Objects: {md_escape(', '.join(row['objects']) or '–')}  \n"
                     f"Volumes: {_count(row['volumes'])} (labelled: {_count(row['labelled volumes'])})")
         for url, text in row["links"]:
-            if url.startswith(("http://", "https://")):
+            if web_link(url):
                 st.markdown(f"- [{md_escape(text)}]({url.replace(')', '%29')})")
         if row["includes"]:
             st.caption("Includes: " + ", ".join(row["includes"]))

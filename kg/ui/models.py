@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import empty_note, model_url, qp_str, set_qp, store_path, url_checkbox, url_multiselect, url_text
+from kg.ui.common import (empty_note, model_url, qp_str, set_qp, store_path, url_checkbox, url_multiselect, url_text,
+                          web_link)
 from kg.ui.countries import UNKNOWN
 from kg.ui.data import models_table
 
@@ -98,11 +99,11 @@ def render() -> None:
         "backbone": shown["backbone"],
         "architecture": shown["architecture"].apply(", ".join),
         "year": shown["year"],
-        "paper": shown["paper link"],
+        "paper": shown["paper link"].map(web_link),
         "title": shown["title"],
         "first publisher": shown["first publisher"],
         "last publisher": shown["last publisher"],
-        "code": shown["code"],
+        "code": shown["code"].map(web_link),
         "params (M)": shown["params (M)"],
         "GFLOPs": shown["GFLOPs"],
         "GPUs": shown["GPUs"],

@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from kg.queries import INTERNAL_DIR, saved_queries, with_prefixes
-from kg.sparql_guard import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, run_guarded
+from kg.queries import INTERNAL_DIR, saved_queries, user_positions, with_prefixes
+from kg.sparql_guard import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, GuardedResult, memory_limit_mb, run_guarded
 from kg.ui.common import qp_str, set_qp, store_path
 
 BLANK = "(blank)"
@@ -21,13 +21,23 @@ def _console_start() -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
 
 
+def run_console_query(store: str, text: str) -> GuardedResult:
+    """Run the reader's ``text`` with the project's prefixes added, and report any error at
+    the reader's own line (the added prefixes are one line the reader never saw)."""
+    sent = with_prefixes(text)
+    result = run_guarded(store, sent)
+    if result.error:
+        result.error = user_positions(result.error, text, sent)
+    return result
+
+
 def render() -> None:
     st.title("SPARQL console")
     st.caption("Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE are "
-               f"refused; each query runs apart with a {DEFAULT_TIMEOUT_S:g} s limit and at most "
-               f"{DEFAULT_ROW_CAP:,} rows. Prefixes mskg:, id:, dcterms:, skos:, prov:, cito:, schema:, rdfs: … "
-               "are added for you; the default graph is the union of all named graphs. A fact that two "
-               "sources state (a paper's type, for one) comes back once per source: count with "
+               f"refused; each query runs apart with a {DEFAULT_TIMEOUT_S:g} s limit, {memory_limit_mb():,} MB of "
+               f"memory and at most {DEFAULT_ROW_CAP:,} rows. Prefixes mskg:, id:, dcterms:, skos:, prov:, cito:, "
+               "schema:, rdfs: … are added for you; the default graph is the union of all named graphs. A fact "
+               "that two sources state (a paper's type, for one) comes back once per source: count with "
                "COUNT(DISTINCT ?x), not COUNT(*).")
     saved = {q.name: q for q in saved_queries()}
     names = [BLANK] + list(saved)
@@ -43,7 +53,7 @@ def render() -> None:
         st.session_state["w_sparql_text"] = saved[name].text if name != BLANK else _console_start()
     text = st.text_area("Query", key="w_sparql_text", height=260)
     if st.button("Run query", type="primary", key="w_run"):
-        st.session_state["sparql_result"] = run_guarded(store_path(), with_prefixes(text))
+        st.session_state["sparql_result"] = run_console_query(store_path(), text)
     result = st.session_state.get("sparql_result")
     if result is None:
         return
