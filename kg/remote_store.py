@@ -22,6 +22,7 @@ from kg.store_base import (
     GraphStore,
     StoreError,
     ox_to_rdflib,
+    redact,
     replace_graphs_update,
 )
 
@@ -60,8 +61,8 @@ class RemoteStore(GraphStore):
     def __init__(self, url: str, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         import requests  # only remote stores need it
 
-        self.url = url.rstrip("/")
-        self.path = self.url  # type: ignore[assignment]  # what messages print as the location
+        self.url = url.rstrip("/")  # as given, with any user:password@ (requests sends it as Basic auth)
+        self.path = self.display_location  # type: ignore[assignment]  # what messages print: no password
         self.read_only = read_only
         self.timeout = (10.0, timeout)
         self.query_url, self.update_url, self._gsp_candidates = endpoints(self.url)
@@ -73,7 +74,7 @@ class RemoteStore(GraphStore):
         self._ensure_contact()  # fail on open, with the fix, rather than in the middle of a command
 
     def __repr__(self) -> str:
-        return f"RemoteStore({self.url!r}{', read_only=True' if self.read_only else ''})"
+        return f"RemoteStore({self.display_location!r}{', read_only=True' if self.read_only else ''})"
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -81,10 +82,10 @@ class RemoteStore(GraphStore):
         try:
             response = self._http.request(method, url, timeout=self.timeout, **kwargs)
         except self._requests.ConnectionError as exc:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: is the server running? "
+            raise StoreError(f"cannot reach the SPARQL endpoint {redact(url)}: is the server running? "
                              f"(start one with `kg serve` or `oxigraph serve`, or fix --store / {STORE_ENV})") from exc
         except self._requests.Timeout as exc:
-            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout[1]:.0f} s "
+            raise StoreError(f"the SPARQL endpoint {redact(url)} did not answer within {self.timeout[1]:.0f} s "
                              "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
         if self._oxigraph is None:
             self._oxigraph = response.headers.get("Server", "").lower().startswith("oxigraph")
@@ -92,11 +93,15 @@ class RemoteStore(GraphStore):
 
     def _fail(self, response: Any, what: str) -> StoreError:
         text = response.text.strip()[:500]
+        where = redact(response.url)  # requests keeps user:password@ in the URL it reports
         if response.status_code in (401, 403) and what == "update":
-            return StoreError(f"the SPARQL endpoint {response.url} refused the update (HTTP {response.status_code}: {text}); "
+            return StoreError(f"the SPARQL endpoint {where} refused the update (HTTP {response.status_code}: {text}); "
                               "the server is read-only or needs credentials (start it with `kg serve --writable`, "
                               "or put user:password@ in the URL)")
-        return StoreError(f"the SPARQL endpoint {response.url} answered HTTP {response.status_code} to a {what}: {text}")
+        if response.status_code == 401:
+            return StoreError(f"the SPARQL endpoint {where} wants credentials (HTTP 401 to a {what}): put "
+                              "user:password@ in the --store URL, or check the ones it has")
+        return StoreError(f"the SPARQL endpoint {where} answered HTTP {response.status_code} to a {what}: {text}")
 
     def _ensure_contact(self) -> None:
         if self._oxigraph is None:
@@ -124,14 +129,14 @@ class RemoteStore(GraphStore):
             return ox.parse_query_results(response.content, ox.QueryResultsFormat.XML)
         rdf = ox.RdfFormat.from_media_type(kind)
         if rdf is None:
-            raise StoreError(f"the SPARQL endpoint {self.query_url} answered in an unknown format '{kind}'")
+            raise StoreError(f"the SPARQL endpoint {redact(self.query_url)} answered in an unknown format '{kind}'")
         return ox.parse(response.content, rdf)
 
     # -- writing ---------------------------------------------------------------------------
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"the store at {self.url} was opened read-only")
+            raise StoreError(f"the store at {self.display_location} was opened read-only")
 
     def update(self, sparql: str) -> None:
         self._writable()
@@ -162,7 +167,8 @@ class RemoteStore(GraphStore):
         batch: dict[str, list[str]] = {}  # graph -> its N-Triples lines, in the file's order
         size = 0
         for q in ox.parse(path=str(path), format=fmt):
-            target = graph or (q.graph_name.value if isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode) else None)
+            named = isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode)
+            target = graph or (q.graph_name.value if named else None)
             if target is None:
                 raise StoreError("remote stores take named graphs only: pass graph= for a triple file")
             batch.setdefault(target, []).append(f"{q.subject} {q.predicate} {q.object} .")
