@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
 import sys
+import threading
+import traceback
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,7 @@ from rdflib.compare import to_canonical_graph
 from kg.queries import saved_queries, with_prefixes
 from kg.remote_store import RemoteStore, endpoints
 from kg.serve import free_port, oxigraph_server
-from kg.store import Store, StoreError, store_url
+from kg.store import Store, StoreError, redact, store_url
 from kg.vocab import PROVENANCE
 
 KG = [sys.executable, "-m", "kg.cli"]
@@ -121,3 +125,103 @@ def test_read_only_and_unreachable_stores_say_so(server: str) -> None:
         Store.open(dead)
     proc = kg("stats", store=dead, check=False)
     assert proc.returncode != 0 and "cannot reach the SPARQL endpoint" in proc.stderr
+
+
+# -- secrets in store URLs ---------------------------------------------------------------------
+
+SECRET = "s3cr3t-pw"
+
+
+class _Guarded(BaseHTTPRequestHandler):
+    """/locked/*: 401 to everything. /open/query: a yes to any question; /open/update: 401.
+    Every Authorization header received is kept, to show the credentials are still sent."""
+
+    seen: list[str] = []
+
+    def _answer(self) -> None:
+        self.seen.append(self.headers.get("Authorization", ""))
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path.startswith("/open/query"):
+            body, status, kind = b'{"head": {}, "boolean": true}', 200, "application/sparql-results+json"
+        else:
+            body, status, kind = b"Unauthorized", 401, "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_HEAD = _answer
+
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Guarded)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def with_secret(url: str) -> str:
+    return url.replace("http://", f"http://reader:{SECRET}@", 1)
+
+
+def told(exc: BaseException) -> str:
+    """Everything a user or a log could see of an exception: its message and its whole traceback."""
+    return "".join(traceback.format_exception(exc))
+
+
+def test_redact_masks_passwords_tokens_and_secret_query_keys() -> None:
+    assert redact(f"see http://reader:{SECRET}@host:7878/query, then") == "see http://reader:***@host:7878/query, then"
+    assert redact("https://u:p@ss@h/x and https://ghp_token@github.com/o/r") == "https://u:***@h/x and https://***@github.com/o/r"
+    assert redact("http://h/sparql?api_key=abc&default-graph-uri=g&token=t#x") == \
+        "http://h/sparql?api_key=***&default-graph-uri=g&token=***#x"
+    assert redact("/data/store@2024/graph and http://h:7878/query") == "/data/store@2024/graph and http://h:7878/query"
+    assert str(StoreError(f"at http://a:{SECRET}@h/")) == "at http://a:***@h/"
+
+
+def test_a_401_never_shows_the_password(guarded: str) -> None:
+    _Guarded.seen.clear()
+    with pytest.raises(StoreError) as caught:
+        Store.open(with_secret(f"{guarded}/locked"))
+    assert SECRET not in told(caught.value)
+    assert "http://reader:***@127.0.0.1" in str(caught.value) and "HTTP 401" in str(caught.value)
+    assert "credentials" in str(caught.value)
+    assert _Guarded.seen == ["Basic " + base64.b64encode(f"reader:{SECRET}".encode()).decode()]  # still sent
+    store = Store.open(with_secret(f"{guarded}/open"))  # questions are answered, updates refused with 401
+    assert SECRET not in repr(store) + store.display_location + store.location + str(store.path)
+    with pytest.raises(StoreError) as caught:
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }")
+    assert SECRET not in told(caught.value) and "refused the update (HTTP 401" in str(caught.value)
+
+
+def test_an_unreachable_server_never_shows_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.open(with_secret(f"http://127.0.0.1:{free_port()}"))
+    assert "cannot reach the SPARQL endpoint http://reader:***@127.0.0.1:" in str(caught.value)
+    assert SECRET not in told(caught.value)
+
+
+@pytest.mark.parametrize("where", ["closed port", "401"])
+@pytest.mark.parametrize("command", [["stats"], ["query", "lineage-of-medsam2"], ["build"], ["serve", "--port", "0"]])
+def test_commands_never_print_the_password(guarded: str, where: str, command: list[str]) -> None:
+    url = with_secret(f"http://127.0.0.1:{free_port()}" if where == "closed port" else f"{guarded}/locked")
+    proc = subprocess.run([*KG, "--store", url, *command], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr and "reader:***@" in proc.stderr
+
+
+def test_a_build_summary_never_shows_the_password(server: str) -> None:
+    proc = kg("build", store=with_secret(server))  # Oxigraph ignores the credentials
+    assert SECRET not in proc.stdout + proc.stderr
+    assert f"into {with_secret(server).replace(SECRET, '***')}" in proc.stderr.replace("\n", "")
