@@ -8,7 +8,11 @@ some exports; :meth:`Store.to_rdflib` hands them a copy.
 
 Pitfalls this module exists to contain: the union of named graphs is not de-duplicated
 (count with DISTINCT), results come back as typed literals (converted to Python values, see
-:mod:`kg.store_base`), and only one process may open a store directory for writing.
+:mod:`kg.store_base`), only one process may open a store directory for writing, a reader
+may meet that writer replacing files (it opens again, see :mod:`kg.store_disk`), a read-only
+handle keeps the graph it opened on (:func:`store_version` says when to open again), and a
+full disk must end in a message, not a traceback (every write here turns the engine's error
+into a :class:`StoreError`).
 
 A location is a directory (the embedded default), ``None`` for an in-memory store (tests), or
 an ``http(s)://`` SPARQL 1.1 endpoint, for which :meth:`Store.open` gives a

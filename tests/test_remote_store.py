@@ -20,7 +20,7 @@ from rdflib.compare import to_canonical_graph
 from kg.queries import saved_queries, with_prefixes
 from kg.remote_store import RemoteStore, endpoints
 from kg.serve import free_port, oxigraph_server
-from kg.store import Store, StoreError, redact, store_url
+from kg.store import Store, StoreError, redact, store_url, store_version
 from kg.vocab import PROVENANCE
 
 KG = [sys.executable, "-m", "kg.cli"]
@@ -225,3 +225,17 @@ def test_a_build_summary_never_shows_the_password(server: str) -> None:
     proc = kg("build", store=with_secret(server))  # Oxigraph ignores the credentials
     assert SECRET not in proc.stdout + proc.stderr
     assert f"into {with_secret(server).replace(SECRET, '***')}" in proc.stderr.replace("\n", "")
+
+
+def test_store_version_follows_writes_on_a_server(server: str) -> None:
+    remote = Store.open(server)
+    before = store_version(remote)
+    assert before.startswith("sparql:") and store_version(server) == before  # no write, no change
+    name = URIRef("https://w3id.org/medseg-kg/graph/test-version")
+    g = Graph()
+    g.add((URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("one")))
+    remote.replace_graphs({name: g})
+    after = store_version(remote)
+    assert after != before
+    remote.replace_graphs({name: Graph()})
+    assert store_version(remote) == before
