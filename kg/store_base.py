@@ -132,11 +132,31 @@ def query_result(result: Any) -> QueryResult:
     raise StoreError("this is a CONSTRUCT/DESCRIBE query; use `kg export`, or raw_query() for its triples")
 
 
-def replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "") -> tuple[str, int]:
+def fill_graph_updates(graph: str, lines: list[str], *, replace: bool, per_block: int | None = None) -> list[str]:
+    """The update operations that (drop and) fill ``graph`` with N-Triples ``lines``: one
+    insert-data operation, or, with ``per_block`` (for Virtuoso 7), insert-data operations of at most
+    ``per_block`` triples (its parser gives up near 5000 in one) and the triples with blank
+    nodes in one insert template (it refuses blank nodes there; one template keeps
+    each label one node)."""
+    if not per_block:
+        return [internal("replace-graph" if replace else "insert-into-graph", graph=graph, data="".join(lines))]
+    plain = [line for line in lines if "_:" not in line]
+    blanks = [line for line in lines if "_:" in line]
+    parts = [internal("drop-graph", graph=graph)] if replace else []  # Virtuoso refuses an empty INSERT DATA
+    parts += [internal("insert-into-graph", graph=graph, data="".join(plain[i:i + per_block]))
+              for i in range(0, len(plain), per_block)]
+    if blanks:
+        parts.append(internal("insert-template-into-graph", graph=graph, data="".join(blanks)))
+    return parts
+
+
+def replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "",
+                          per_block: int | None = None) -> tuple[str, int]:
     """One update request that drops and refills each of ``graphs`` (then runs ``extra_update``),
-    and the number of triples it writes."""
-    parts = [internal("replace-graph", graph=str(name), data=graph.serialize(format="nt"))
-             for name, graph in graphs.items()]
+    and the number of triples it writes (``per_block``: see :func:`fill_graph_updates`)."""
+    parts = [part for name, graph in graphs.items()
+             for part in fill_graph_updates(str(name), graph.serialize(format="nt").splitlines(keepends=True),
+                                            replace=True, per_block=per_block)]
     return join_updates([*parts, extra_update]), sum(len(graph) for graph in graphs.values())
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import traceback
 from collections.abc import Iterator
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from kg.remote_store import RemoteStore, endpoints
 from kg.serve import free_port, oxigraph_server
 from kg.store import Store, StoreError, redact, store_url, store_version
 from kg.vocab import PROVENANCE
+from virtuoso import virtuoso_server
 
 KG = [sys.executable, "-m", "kg.cli"]
 
@@ -34,9 +37,14 @@ def kg(*args: str, store: str, check: bool = True) -> subprocess.CompletedProces
     return proc
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A writable Oxigraph server on a free port, on its own directory, for this module."""
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A writable server on free ports, on its own directory, for this module: Oxigraph
+    (`oxigraph serve`), then Virtuoso 7 (skipped, with the reason, where it is not installed)."""
+    if request.param == "virtuoso":
+        with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+            yield url
+        return
     with oxigraph_server(tmp_path_factory.mktemp("remote") / "oxigraph", writable=True, union=False) as running:
         yield running.url
 
@@ -49,8 +57,20 @@ def built(server: str) -> str:
     return server
 
 
+_CONCAT = re.compile(r'GROUP_CONCAT\((?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]*)"\)\s+AS\s+\?(\w+)', re.I)
+
+
 def answers(store: Store, text: str) -> list[dict]:
-    return store.select(with_prefixes(text)).rows
+    """The rows, with each GROUP_CONCAT value's parts sorted: SPARQL leaves their order to the
+    server (Oxigraph keeps the data's order, Virtuoso sorts), and decimals to 9 places."""
+    rows = store.select(with_prefixes(text)).rows
+    for row in rows:  # the digits of an average are the server's choice too (18 or 15 places)
+        row.update({k: round(v, 9) for k, v in row.items() if isinstance(v, Decimal)})
+    for separator, name in _CONCAT.findall(text):
+        for row in rows:
+            if isinstance(row.get(name), str):
+                row[name] = separator.join(sorted(row[name].split(separator)))
+    return rows
 
 
 def test_urls_are_recognised_even_after_pathlib(server: str) -> None:
@@ -69,7 +89,11 @@ def test_every_saved_question_answers_as_on_the_local_store(built: str, store: S
     for q in saved_queries():
         if q.name == "provenance-of-builds":  # two builds, two runs: times differ
             continue
-        assert answers(remote, q.text) == answers(store, q.text), q.name
+        theirs, ours = answers(remote, q.text), answers(store, q.text)
+        if remote.atomic_updates:  # Oxigraph: the same engine, the same order
+            assert theirs == ours, q.name
+        else:  # the order of rows that tie under ORDER BY is the server's choice
+            assert sorted(map(repr, theirs)) == sorted(map(repr, ours)), q.name
 
 
 def test_named_graphs_and_their_content_match(built: str, store: Store) -> None:
@@ -109,10 +133,13 @@ def test_writes_blank_nodes_and_replaces_graphs_atomically(server: str) -> None:
     assert remote.graph_sizes()[str(name)] == 2
     rows = answers(remote, "SELECT ?l WHERE { <urn:x:a> <urn:x:p> ?b . ?b <urn:x:label> ?l }")
     assert rows == [{"l": "ein Knoten"}]
-    # A failing update request leaves the graph as it was: no DROP without its INSERT.
+    # A failing update request leaves the graph as it was: no DROP without its INSERT. Not on
+    # Virtuoso 7, which applies the operations before the failing one (documented).
     with pytest.raises(StoreError):
         remote.replace_graphs({name: Graph()}, extra_update="LOAD <http://127.0.0.1:1/nothing> INTO GRAPH <urn:x:g>")
-    assert remote.graph_sizes()[str(name)] == 2
+    assert remote.graph_sizes().get(str(name)) == (2 if remote.atomic_updates else None)
+    if not remote.atomic_updates:
+        assert remote.replace_graphs({name: g}) == 2
     assert remote.replace_graphs({name: Graph()}) == 0
     assert str(name) not in remote.named_graphs()
 
