@@ -187,10 +187,10 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_keyboard_interrupt)
     with guard, oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
-        for line in endpoint_lines(server.url, path, writable):
-            say(line)
-        sys.stdout.flush()
-        try:
+        try:  # a stop may come as soon as the first line is out (a script read it): still a clean stop
+            for line in endpoint_lines(server.url, path, writable):
+                say(line)
+            sys.stdout.flush()
             status = server.process.wait()
         except KeyboardInterrupt:
             note("stopping the server")
