@@ -8,7 +8,9 @@ Store Protocol, and :func:`endpoints`, which finds a server's endpoints from its
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from kg.store_base import (
     GraphStore,
     StoreError,
     ox_to_rdflib,
+    redact,
+    fill_graph_updates,
     replace_graphs_update,
 )
 
@@ -31,6 +35,28 @@ connection itself must open within 10 s."""
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+_BNODE_LABEL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+VIRTUOSO_OWN_GRAPHS = ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/",
+                       "urn:activitystreams-owl:map")
+"""IRI prefixes of the graphs Virtuoso keeps for itself in every database (its RDF views, the
+LDP vocabulary, its own description): not part of the graph, so never listed, counted or
+merged into the default graph."""
+
+VIRTUOSO_BLOCK = 2000
+"""Triples per insert-data operation sent to Virtuoso: its SPARQL parser runs out of stack
+("SP030 ... memory exhausted") near 5000 in one operation, while one request may hold many."""
+
+
+def _valid_blank_nodes(content: bytes) -> bytes:
+    """Virtuoso's JSON results name blank nodes ``nodeID://b10007``, which is no blank node
+    label: the same results with each such name made one (the same name, the same label)."""
+    answer = json.loads(content)
+    for binding in answer.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            if term.get("type") == "bnode" and not _BNODE_LABEL.match(term.get("value", "")):
+                term["value"] = "v" + term["value"].encode("utf-8").hex()
+    return json.dumps(answer).encode("utf-8")
 
 
 def endpoints(url: str) -> tuple[str, str, list[str]]:
@@ -55,25 +81,37 @@ class RemoteStore(GraphStore):
     standard protocol's dataset description (every named graph as a ``default-graph-uri`` and a
     ``named-graph-uri``). Writes go to named graphs only, so no client ever depends on what a
     server calls its default graph. :meth:`replace_graphs` is one update request, which is
-    atomic on servers that apply a request in one transaction (Oxigraph, Fuseki/TDB2)."""
+    atomic on servers that apply a request in one transaction (Oxigraph, Fuseki/TDB2); Virtuoso 7
+    applies the operations before a failing one (a failed build there is repaired by the next).
+
+    Virtuoso 7 (``--store http://host:8890/sparql``): updates go to ``/sparql`` too (the
+    ``SPARQL`` user needs the ``SPARQL_UPDATE`` grant), long insert-data operations are cut in
+    blocks, and the graphs Virtuoso keeps for itself (:data:`VIRTUOSO_OWN_GRAPHS`) are left out."""
 
     def __init__(self, url: str, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         import requests  # only remote stores need it
 
-        self.url = url.rstrip("/")
-        self.path = self.url  # type: ignore[assignment]  # what messages print as the location
+        self.url = url.rstrip("/")  # as given, with any user:password@ (requests sends it as Basic auth)
+        self.path = self.display_location  # type: ignore[assignment]  # what messages print: no password
         self.read_only = read_only
         self.timeout = (10.0, timeout)
         self.query_url, self.update_url, self._gsp_candidates = endpoints(self.url)
         self._gsp: str | None | bool = False  # False: not probed yet; None: not available
         self._oxigraph: bool | None = None  # is the server Oxigraph? (decided on first contact)
+        self._virtuoso = False  # Virtuoso: updates at the query endpoint, and graphs of its own to leave out
         self._requests = requests
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "medseg-kg (kg.remote_store.RemoteStore)"
         self._ensure_contact()  # fail on open, with the fix, rather than in the middle of a command
 
+    @property
+    def atomic_updates(self) -> bool:
+        """Whether one update request is applied whole or not at all (Virtuoso 7 applies the
+        operations before a failing one; Oxigraph and Fuseki/TDB2 are atomic)."""
+        return not self._virtuoso
+
     def __repr__(self) -> str:
-        return f"RemoteStore({self.url!r}{', read_only=True' if self.read_only else ''})"
+        return f"RemoteStore({self.display_location!r}{', read_only=True' if self.read_only else ''})"
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -81,22 +119,31 @@ class RemoteStore(GraphStore):
         try:
             response = self._http.request(method, url, timeout=self.timeout, **kwargs)
         except self._requests.ConnectionError as exc:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: is the server running? "
+            raise StoreError(f"cannot reach the SPARQL endpoint {redact(url)}: is the server running? "
                              f"(start one with `kg serve` or `oxigraph serve`, or fix --store / {STORE_ENV})") from exc
         except self._requests.Timeout as exc:
-            raise StoreError(f"the SPARQL endpoint {url} did not answer within {self.timeout[1]:.0f} s "
+            raise StoreError(f"the SPARQL endpoint {redact(url)} did not answer within {self.timeout[1]:.0f} s "
                              "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
         if self._oxigraph is None:
-            self._oxigraph = response.headers.get("Server", "").lower().startswith("oxigraph")
+            server = response.headers.get("Server", "").lower()
+            self._oxigraph = server.startswith("oxigraph")
+            if server.startswith("virtuoso"):
+                # Virtuoso answers SPARQL 1.1 Update at its one endpoint, /sparql (given the
+                # SPARQL_UPDATE grant), not at a sibling /update.
+                self._virtuoso, self.update_url = True, self.query_url
         return response
 
     def _fail(self, response: Any, what: str) -> StoreError:
         text = response.text.strip()[:500]
+        where = redact(response.url)  # requests keeps user:password@ in the URL it reports
         if response.status_code in (401, 403) and what == "update":
-            return StoreError(f"the SPARQL endpoint {response.url} refused the update (HTTP {response.status_code}: {text}); "
+            return StoreError(f"the SPARQL endpoint {where} refused the update (HTTP {response.status_code}: {text}); "
                               "the server is read-only or needs credentials (start it with `kg serve --writable`, "
                               "or put user:password@ in the URL)")
-        return StoreError(f"the SPARQL endpoint {response.url} answered HTTP {response.status_code} to a {what}: {text}")
+        if response.status_code == 401:
+            return StoreError(f"the SPARQL endpoint {where} wants credentials (HTTP 401 to a {what}): put "
+                              "user:password@ in the --store URL, or check the ones it has")
+        return StoreError(f"the SPARQL endpoint {where} answered HTTP {response.status_code} to a {what}: {text}")
 
     def _ensure_contact(self) -> None:
         if self._oxigraph is None:
@@ -118,20 +165,25 @@ class RemoteStore(GraphStore):
 
     def _parse_answer(self, response: Any) -> Any:
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if kind in (_RESULTS_JSON, "application/json"):
-            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
-        if kind == "application/sparql-results+xml":
-            return ox.parse_query_results(response.content, ox.QueryResultsFormat.XML)
-        rdf = ox.RdfFormat.from_media_type(kind)
-        if rdf is None:
-            raise StoreError(f"the SPARQL endpoint {self.query_url} answered in an unknown format '{kind}'")
-        return ox.parse(response.content, rdf)
+        try:
+            if kind in (_RESULTS_JSON, "application/json"):
+                content = _valid_blank_nodes(response.content) if self._virtuoso else response.content
+                return ox.parse_query_results(content, ox.QueryResultsFormat.JSON)
+            if kind == "application/sparql-results+xml":
+                return ox.parse_query_results(response.content, ox.QueryResultsFormat.XML)
+            rdf = ox.RdfFormat.from_media_type(kind)
+            if rdf is None:
+                raise StoreError(f"the SPARQL endpoint {redact(self.query_url)} answered in an unknown format '{kind}'")
+            return ox.parse(response.content, rdf)
+        except SyntaxError as exc:
+            raise StoreError(f"the SPARQL endpoint {redact(self.query_url)} answered what this client cannot read "
+                             f"({kind}): {exc}") from exc
 
     # -- writing ---------------------------------------------------------------------------
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"the store at {self.url} was opened read-only")
+            raise StoreError(f"the store at {self.display_location} was opened read-only")
 
     def update(self, sparql: str) -> None:
         self._writable()
@@ -143,7 +195,7 @@ class RemoteStore(GraphStore):
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
         """Replace each named graph's content in ONE update request (atomic where the server
         applies a request in one transaction, as Oxigraph and Fuseki/TDB2 do)."""
-        update, count = replace_graphs_update(graphs, extra_update)
+        update, count = replace_graphs_update(graphs, extra_update, VIRTUOSO_BLOCK if self._virtuoso else None)
         self.update(update)
         return count
 
@@ -162,7 +214,8 @@ class RemoteStore(GraphStore):
         batch: dict[str, list[str]] = {}  # graph -> its N-Triples lines, in the file's order
         size = 0
         for q in ox.parse(path=str(path), format=fmt):
-            target = graph or (q.graph_name.value if isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode) else None)
+            named = isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode)
+            target = graph or (q.graph_name.value if named else None)
             if target is None:
                 raise StoreError("remote stores take named graphs only: pass graph= for a triple file")
             batch.setdefault(target, []).append(f"{q.subject} {q.predicate} {q.object} .")
@@ -175,8 +228,10 @@ class RemoteStore(GraphStore):
 
     def _add_triples(self, batch: dict[str, list[str]]) -> None:
         """One update request adding each graph's N-Triples lines to it."""
-        self.update(join_updates([internal("insert-into-graph", graph=name, data="\n".join(lines))
-                                 for name, lines in batch.items()]))
+        per_block = VIRTUOSO_BLOCK if self._virtuoso else None
+        self.update(join_updates([part for name, lines in batch.items()
+                                  for part in fill_graph_updates(name, [f"{line}\n" for line in lines], replace=False,
+                                                                 per_block=per_block)]))
 
     def flush(self) -> None:
         """Nothing to do: the server persists each request."""
@@ -188,13 +243,21 @@ class RemoteStore(GraphStore):
         :meth:`select` converts exactly as for the embedded store."""
         return self._parse_answer(self._query_request(sparql, union=True))
 
+    def _ours(self, graph: str) -> bool:
+        """Whether ``graph`` is part of the graph (not one a server keeps for itself)."""
+        return not (self._virtuoso and graph.startswith(VIRTUOSO_OWN_GRAPHS))
+
     def named_graphs(self) -> list[str]:
+        if self._virtuoso:
+            # Virtuoso 7 answers GRAPH ?g { } with one empty row, and a DISTINCT ?g over every
+            # triple took 90 s on 35k triples; counting per graph takes milliseconds.
+            return sorted(self.graph_sizes())
         response = self._query_request(internal("named-graphs"), union=False, accept=_RESULTS_JSON)
         return sorted(s["g"].value for s in self._parse_answer(response))
 
     def graph_sizes(self) -> dict[str, int]:
         response = self._query_request(internal("graph-sizes"), union=False, accept=_RESULTS_JSON)
-        return {s["g"].value: int(s["n"].value) for s in self._parse_answer(response)}
+        return {s["g"].value: int(s["n"].value) for s in self._parse_answer(response) if self._ours(s["g"].value)}
 
     def _gsp_url(self) -> str | None:
         """The Graph Store Protocol endpoint, if the server has one (probed once)."""
@@ -247,5 +310,7 @@ class RemoteStore(GraphStore):
         return g
 
     def is_empty(self) -> bool:
+        if self._virtuoso:  # never empty by that question: its own graphs
+            return not self.graph_sizes()
         response = self._query_request(internal("any-triple"), union=False, accept=_RESULTS_JSON)
         return not bool(self._parse_answer(response))

@@ -7,7 +7,11 @@ readers may share it), so on its own it would let a `kg build` write under a run
 which Oxigraph calls undefined behaviour. This command therefore holds the store's write lock
 itself, for as long as the server runs: every writer (`kg build`, `kg update`, `oxigraph load`)
 is refused with "the store is in use", while read-only commands (`kg query`, `kg stats`,
-`kg export`, `kg validate`, the app) keep working on the same directory. With ``--writable``
+`kg export`, `kg validate`, the app) keep working on the same directory. It takes RocksDB's
+own lock without opening the store (:func:`kg.store_disk.holding_write_lock`): opening it
+read-write beside the server rewrote files the server was reading ("MANIFEST may be
+corrupted"). A build still running when `kg serve` starts holds the lock, so the server does
+not start on a half-written store: it says the store is in use. With ``--writable``
 the server (``oxigraph serve``) holds the lock and takes updates; the other commands can still
 open the store read-only, but see it as it was when they opened it.
 
@@ -26,14 +30,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from kg.queries import internal
-from kg.store import Store, StoreError, default_store_location, store_url
+from kg.store import StoreError, default_store_location, store_url
+from kg.store_disk import holding_write_lock, is_store_directory
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -115,8 +120,8 @@ def oxigraph_server(location: Path | None, *, host: str = "127.0.0.1", port: int
     port = port or free_port(host)
     # preexec_fn is the only way to set PR_SET_PDEATHSIG for the child; it makes one prctl call
     # and nothing that could wait on a lock another thread held at the fork.
-    process = subprocess.Popen(server_command(location, host, port, writable=writable, timeout_s=timeout_s, union=union),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    command = server_command(location, host, port, writable=writable, timeout_s=timeout_s, union=union)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                preexec_fn=_die_with_parent)  # noqa: PLW1509
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     try:
@@ -143,7 +148,7 @@ def servable_directory(location: str | Path, *, writable: bool) -> Path:
     if store_url(location):
         raise StoreError(f"{store_url(location)} is already a SPARQL endpoint; `kg serve` serves a store directory")
     path = Path(location).expanduser()
-    if not path.exists() and not writable:
+    if not writable and not is_store_directory(path):
         raise StoreError(f"no graph at {path}; run `kg build` first (or pass --store / set MSKG_STORE)")
     return path
 
@@ -170,32 +175,33 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
     """Serve the store at ``path`` until Ctrl-C, `kill` or a closed terminal; ``say`` the
     endpoints once the server answers, ``note`` that it stops. StoreError if it cannot start,
     or if the server stops on its own."""
-    # Read-only: hold the write lock ourselves, so that no writer changes the store under the server.
-    # Writable: make sure nobody else holds it, then let the server take it.
-    guard: Store | None = Store(path)
-    if writable:
-        guard = None
+    # Read-only: hold the write lock ourselves (without opening the store), so that no writer
+    # changes it under the server. Writable: make sure nobody else holds it, then let the server take it.
+    if writable and path.exists():
+        with holding_write_lock(path):
+            pass
+    guard = nullcontext() if writable else holding_write_lock(path)
     port = port or free_port(host)
     # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
     # starts background jobs with it ignored, and Python would keep ignoring it).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_keyboard_interrupt)
-    with oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
-        for line in endpoint_lines(server.url, path, writable):
-            say(line)
-        sys.stdout.flush()
-        try:
+    with guard, oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
+        try:  # a stop may come as soon as the first line is out (a script read it): still a clean stop
+            for line in endpoint_lines(server.url, path, writable):
+                say(line)
+            sys.stdout.flush()
             status = server.process.wait()
         except KeyboardInterrupt:
             note("stopping the server")
         else:
             raise StoreError(f"the Oxigraph server stopped unexpectedly (exit status {status})")
-    del guard
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on; anything but loopback exposes the endpoint (no authentication) to the network.")
+              help="Interface to listen on; anything but loopback exposes the endpoint (no authentication) "
+                   "to the network.")
 @click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--writable", is_flag=True, help="Accept SPARQL updates and Graph Store Protocol writes.")
 @click.option("--timeout-s", type=int, default=None, help="Stop any query running longer than this many seconds.")

@@ -8,7 +8,11 @@ some exports; :meth:`Store.to_rdflib` hands them a copy.
 
 Pitfalls this module exists to contain: the union of named graphs is not de-duplicated
 (count with DISTINCT), results come back as typed literals (converted to Python values, see
-:mod:`kg.store_base`), and only one process may open a store directory for writing.
+:mod:`kg.store_base`), only one process may open a store directory for writing, a reader
+may meet that writer replacing files (it opens again, see :mod:`kg.store_disk`), a read-only
+handle keeps the graph it opened on (:func:`store_version` says when to open again), and a
+full disk must end in a message, not a traceback (every write here turns the engine's error
+into a :class:`StoreError`).
 
 A location is a directory (the embedded default), ``None`` for an in-memory store (tests), or
 an ``http(s)://`` SPARQL 1.1 endpoint, for which :meth:`Store.open` gives a
@@ -19,9 +23,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -34,13 +40,26 @@ from kg.store_base import (
     QueryResult,
     StoreError,
     ox_to_rdflib,
+    query_result,
+    redact,
     replace_graphs_update,
     to_python,
+)
+from kg.store_disk import (
+    READ_RETRY_DELAYS_S,
+    being_rewritten,
+    disk_fingerprint,
+    open_for_writing,
+    open_read_only,
+    rewritten_error,
+    write_failure,
 )
 
 # Most modules ask for these here, where the store is: they are the store's vocabulary.
 __all__ = ["PIECE_BYTES", "STORE_ENV", "GraphStore", "QueryResult", "Store", "StoreError", "default_store_location",
-           "default_store_path", "store_url", "to_python"]
+           "default_store_path", "redact", "store_url", "store_version", "to_python"]
+
+T = TypeVar("T")
 
 _URL = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
 
@@ -138,23 +157,13 @@ class Store(GraphStore):
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        try:
-            if self.path is None:
-                self._ox = ox.Store()
-            elif read_only:
-                if not self.path.exists():
-                    raise StoreError(f"no graph at {self.path}; run `kg build` first (or pass --store / set {STORE_ENV})")
-                self._ox = ox.Store.read_only(str(self.path))
-            else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._ox = ox.Store(str(self.path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"the store at {self.path} is in use by another process (a running `kg serve`, build or update); "
-                    "stop it, or open the store read-only"
-                ) from exc
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        self.read_only = read_only and self.path is not None
+        if self.path is None:
+            self._ox = ox.Store()
+        elif read_only:
+            self._ox = open_read_only(self.path)
+        else:
+            self._ox = open_for_writing(self.path)
 
     @classmethod
     def open(cls, location: str | Path | None = None, *, read_only: bool = False) -> GraphStore:
@@ -167,16 +176,29 @@ class Store(GraphStore):
         return cls(Path(where).expanduser(), read_only=read_only)
 
     # -- writing ---------------------------------------------------------------------------
+    # Every write turns the engine's OSError/RuntimeError (a full disk above all) into a
+    # StoreError that names the cause, the path, the fix and what became of the stored graph.
+
+    @contextmanager
+    def _writing(self, action: str, outcome: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except (OSError, RuntimeError) as exc:
+            raise write_failure(self.path, action, exc, outcome) from exc
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
         """Replace each named graph's content in one transaction: readers see the old graphs
         or the new ones, never a mix, and a failure (or a kill) leaves the store as it was."""
         update, count = replace_graphs_update(graphs, extra_update)
-        self._ox.update(update)
+        with self._writing("write", "the stored graph is unchanged"):
+            self._ox.update(update)
         return count
 
     def update(self, sparql: str) -> None:
-        self._ox.update(sparql)
+        with self._writing("update", "the stored graph is unchanged"):
+            self._ox.update(sparql)
 
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, *, trusted: bool = False,
                   workers: int | None = None, compact: bool = True, piece_bytes: int = PIECE_BYTES) -> None:
@@ -192,59 +214,116 @@ class Store(GraphStore):
         A syntax error names the file and its line; what was already loaded stays (one load is
         not one transaction)."""
         to_graph = ox.NamedNode(graph) if graph else None
-        if self.path is None or fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
-            try:
-                self._ox.bulk_load(path=str(path), format=fmt, to_graph=to_graph, lenient=trusted)
-            except SyntaxError as exc:
-                raise StoreError(f"{path}: {exc.msg}; fix the file and load it again") from exc
-        else:
-            _load_line_pieces(self._ox, Path(path), fmt, to_graph, trusted, workers or min(4, os.cpu_count() or 1),
-                              piece_bytes)
+        with self._writing(f"load {path} into", "the load is incomplete: part of the file may be in the store "
+                           "(a bulk load is not one transaction); load it again into an empty store"):
+            if self.path is None or fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+                try:
+                    self._ox.bulk_load(path=str(path), format=fmt, to_graph=to_graph, lenient=trusted)
+                except SyntaxError as exc:
+                    raise StoreError(f"{path}: {exc.msg}; fix the file and load it again") from exc
+            else:
+                _load_line_pieces(self._ox, Path(path), fmt, to_graph, trusted,
+                                  workers or min(4, os.cpu_count() or 1), piece_bytes)
         self.flush()
         if compact:
             self.compact()
 
     def flush(self) -> None:
         if self.path is not None:
-            self._ox.flush()
+            # A write already committed is in the store's log, which every open replays.
+            with self._writing("flush", "the changes already written are kept in the store's log"):
+                self._ox.flush()
 
     def compact(self) -> None:
         """Merge the store's files. A bulk load leaves many small files, and a store opened
         read-only never compacts them itself; at 100k papers the slow questions ran 2-2.5x
         faster after this (1.6 s of work)."""
         if self.path is not None:
-            self._ox.optimize()
+            with self._writing("compact", "the stored graph is unchanged (a compaction only rewrites files)"):
+                self._ox.optimize()
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _reading(self, read: Callable[[ox.Store], T]) -> T:
+        """``read(engine)``; on a read-only store whose files a writer replaced under it, again on
+        a fresh view (the newest committed graph), a bounded number of times (see
+        :mod:`kg.store_disk`). ``read`` should finish its work, not return a lazy iterator."""
+        if not self.read_only or self.path is None:
+            return read(self._ox)
+        for delay in (*READ_RETRY_DELAYS_S, None):
+            try:
+                return read(self._ox)
+            except (OSError, RuntimeError) as exc:
+                if not being_rewritten(exc):
+                    raise
+                if delay is None:
+                    raise rewritten_error(self.path, exc) from exc
+                time.sleep(delay)
+                self._ox = open_read_only(self.path)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def reopen(self) -> Store:
+        """A new handle on the same directory and mode: for a read-only store, the graph as it
+        is now (a read-only view keeps the graph it opened on; see :func:`store_version`)."""
+        return Store(self.path, read_only=self.read_only) if self.path is not None else self
+
     def raw_query(self, sparql: str) -> Any:
         """The engine's own result object; the default graph is the union of all named graphs."""
-        return self._ox.query(sparql, use_default_graph_as_union=True)
+        return self._reading(lambda engine: engine.query(sparql, use_default_graph_as_union=True))
+
+    def select(self, sparql: str) -> QueryResult:
+        # Converted inside the retry: the engine reads lazily, while the rows are iterated.
+        return self._reading(lambda engine: query_result(engine.query(sparql, use_default_graph_as_union=True)))
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._ox.named_graphs())
+        return self._reading(lambda engine: sorted(g.value for g in engine.named_graphs()))
 
     def graph_sizes(self) -> dict[str, int]:
-        rows = self._ox.query(internal("graph-sizes"))
-        return {r["g"].value: int(r["n"].value) for r in rows}
+        return self._reading(lambda engine: {r["g"].value: int(r["n"].value)
+                                             for r in engine.query(internal("graph-sizes"))})
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
-        return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
+        return self._reading(lambda engine: engine.quads_for_pattern(None, None, None,
+                                                                     ox.NamedNode(graph) if graph else None))
 
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Write the store (or ``graph``) to ``path`` as it is serialised, without holding the
         whole text in memory (at 100k papers the N-Quads are 270 MB)."""
-        self._ox.dump(str(path), format=fmt, from_graph=ox.NamedNode(graph) if graph is not None else None)
+        from_graph = ox.NamedNode(graph) if graph is not None else None
+        self._reading(lambda engine: engine.dump(str(path), format=fmt, from_graph=from_graph))
 
     def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
         """The union of the named graphs (or of ``graphs``) as an in-memory rdflib Graph: the form
         pyshacl and rdflib's serialisers want (and pyshacl runs faster on it than through a store)."""
-        g = Graph()
-        names = graphs if graphs is not None else self.named_graphs()
-        for name in names:
-            for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-                g.add((ox_to_rdflib(q.subject), ox_to_rdflib(q.predicate), ox_to_rdflib(q.object)))
-        return g
+        def copy(engine: ox.Store) -> Graph:
+            g = Graph()
+            names = graphs if graphs is not None else sorted(n.value for n in engine.named_graphs())
+            for name in names:
+                for q in engine.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                    g.add((ox_to_rdflib(q.subject), ox_to_rdflib(q.predicate), ox_to_rdflib(q.object)))
+            return g
+
+        return self._reading(copy)
 
     def is_empty(self) -> bool:
-        return not any(True for _ in self._ox.named_graphs())
+        return self._reading(lambda engine: not any(True for _ in engine.named_graphs()))
+
+
+def store_version(store: GraphStore | str | Path) -> str:
+    """A short text that changes whenever the graph may have changed: the cache key for a
+    long-lived reader such as the app, whose read-only handle keeps the graph it opened on.
+
+    For a store directory it is read from the directory's files, without opening the store
+    (cheap enough for every page run), and changes with every write (build, update, enrich,
+    review, restore). For a SPARQL endpoint it is the last run and each graph's size
+    (internal question ``store-version``): a write that keeps every size (one review decision
+    flipped) is seen when the app's own cache expires."""
+    if isinstance(store, GraphStore):
+        if store.url is None:
+            return disk_fingerprint(store.path) if store.path is not None else f"memory:{len(store._ox)}"  # type: ignore[attr-defined]
+        rows = store.select(internal("store-version")).rows
+        return "sparql:" + redact(repr(sorted((str(r.get("g")), str(r.get("n")), str(r.get("last"))) for r in rows)))
+    url = store_url(store)
+    if url is not None:
+        return store_version(RemoteStore(url, read_only=True))
+    return disk_fingerprint(Path(store).expanduser())

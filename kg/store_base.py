@@ -9,6 +9,7 @@ and nothing imports back, so there is no import cycle, lazy or not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import click
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -25,8 +27,36 @@ from kg.queries import internal, join_updates
 STORE_ENV = "MSKG_STORE"
 
 
-class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message names the location and the fix."""
+# user:password@ (or a bare token@) in a URL's authority: greedy up to the authority's last "@",
+# since people type passwords with an unescaped "@" and requests splits at the last one too.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s@]*@)*[^/?#\s@]*@")
+_SECRET_KEYS = re.compile(r"(?i)([?&;](?:api[_-]?key|key|token|access[_-]?token|auth|password|passwd|pwd|secret)=)"
+                          r"[^&#\s'\"]+")
+
+
+def redact(text: str) -> str:
+    """``text`` with the secrets a store location can carry masked: the ``user:password@`` (or
+    ``token@``) of every URL, and the values of query keys such as ``api_key``, ``token`` and
+    ``password``. Every message that may show a location goes through here (and every
+    :class:`StoreError` does by construction), because such messages end up in terminals, CI
+    logs and bug reports."""
+    def userinfo(match: re.Match[str]) -> str:
+        user, colon, _ = match.group(0)[len(match.group(1)):-1].partition(":")
+        return f"{match.group(1)}{user}:***@" if colon else f"{match.group(1)}***@"
+
+    return _SECRET_KEYS.sub(r"\1***", _USERINFO.sub(userinfo, text))
+
+
+class StoreError(RuntimeError, click.ClickException):
+    """The store cannot be opened or used; the message names the location and the fix.
+
+    Its message is redacted (:func:`redact`) whatever the caller put in it. It is also a
+    ``click.ClickException``: a command that lets one through (a build on a full disk, an
+    update on a store being served) ends with ``Error: <message>`` and exit status 1, never a
+    traceback, without each command having to catch it."""
+
+    def __init__(self, message: str) -> None:
+        click.ClickException.__init__(self, redact(str(message)))
 
 
 @dataclass
@@ -91,11 +121,42 @@ def ox_to_rdflib(term: Any) -> Node:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "") -> tuple[str, int]:
+def query_result(result: Any) -> QueryResult:
+    """A SELECT or ASK answer (pyoxigraph's result object) as Python values."""
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [{n: to_python(sol[n]) for n in names} for sol in result]
+        return QueryResult(names, rows)
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(["result"], [{"result": bool(result)}])
+    raise StoreError("this is a CONSTRUCT/DESCRIBE query; use `kg export`, or raw_query() for its triples")
+
+
+def fill_graph_updates(graph: str, lines: list[str], *, replace: bool, per_block: int | None = None) -> list[str]:
+    """The update operations that (drop and) fill ``graph`` with N-Triples ``lines``: one
+    insert-data operation, or, with ``per_block`` (for Virtuoso 7), insert-data operations of at most
+    ``per_block`` triples (its parser gives up near 5000 in one) and the triples with blank
+    nodes in one insert template (it refuses blank nodes there; one template keeps
+    each label one node)."""
+    if not per_block:
+        return [internal("replace-graph" if replace else "insert-into-graph", graph=graph, data="".join(lines))]
+    plain = [line for line in lines if "_:" not in line]
+    blanks = [line for line in lines if "_:" in line]
+    parts = [internal("drop-graph", graph=graph)] if replace else []  # Virtuoso refuses an empty INSERT DATA
+    parts += [internal("insert-into-graph", graph=graph, data="".join(plain[i:i + per_block]))
+              for i in range(0, len(plain), per_block)]
+    if blanks:
+        parts.append(internal("insert-template-into-graph", graph=graph, data="".join(blanks)))
+    return parts
+
+
+def replace_graphs_update(graphs: dict[URIRef, Graph], extra_update: str = "",
+                          per_block: int | None = None) -> tuple[str, int]:
     """One update request that drops and refills each of ``graphs`` (then runs ``extra_update``),
-    and the number of triples it writes."""
-    parts = [internal("replace-graph", graph=str(name), data=graph.serialize(format="nt"))
-             for name, graph in graphs.items()]
+    and the number of triples it writes (``per_block``: see :func:`fill_graph_updates`)."""
+    parts = [part for name, graph in graphs.items()
+             for part in fill_graph_updates(str(name), graph.serialize(format="nt").splitlines(keepends=True),
+                                            replace=True, per_block=per_block)]
     return join_updates([*parts, extra_update]), sum(len(graph) for graph in graphs.values())
 
 
@@ -107,9 +168,17 @@ class GraphStore:
     path: Path | None = None
 
     @property
+    def display_location(self) -> str:
+        """Where the graph lives, for messages: a directory, an endpoint URL without its
+        password (:func:`redact`), or 'memory'. The endpoint itself is :attr:`url`."""
+        if self.url:
+            return redact(self.url)
+        return str(self.path) if self.path is not None else "memory"
+
+    @property
     def location(self) -> str:
-        """Where the graph lives, for messages: a directory, an endpoint URL or 'memory'."""
-        return self.url or (str(self.path) if self.path is not None else "memory")
+        """The same as :attr:`display_location` (it has always been the form for messages)."""
+        return self.display_location
 
     # -- reading (shared) ------------------------------------------------------------------
 
@@ -119,14 +188,7 @@ class GraphStore:
         raise NotImplementedError
 
     def select(self, sparql: str) -> QueryResult:
-        result = self.raw_query(sparql)
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = [{n: to_python(sol[n]) for n in names} for sol in result]
-            return QueryResult(names, rows)
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult(["result"], [{"result": bool(result)}])
-        raise StoreError("this is a CONSTRUCT/DESCRIBE query; use `kg export`, or raw_query() for its triples")
+        return query_result(self.raw_query(sparql))
 
     # -- what each engine supplies ---------------------------------------------------------
 

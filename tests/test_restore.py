@@ -3,12 +3,16 @@ file leaves the target as it was."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from virtuoso import virtuoso_server
 
 from kg.cli import main
 from kg.store import Store
@@ -78,18 +82,30 @@ def test_a_triple_file_needs_a_graph(tmp_path: Path) -> None:
     assert Store(tmp_path / "a", read_only=True).graph_sizes() == {"http://e/g": 1}
 
 
-def test_restore_to_a_shared_server(store: Store, tmp_path: Path) -> None:
-    from kg.queries import saved_queries, with_prefixes
+@contextmanager
+def shared_server(kind: str, directory: Path) -> Iterator[str]:
     from kg.serve import oxigraph_server
+
+    if kind == "virtuoso":
+        with virtuoso_server(directory) as url:
+            yield url
+        return
+    with oxigraph_server(directory / "server", writable=True, union=False) as running:
+        yield running.url
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_restore_to_a_shared_server(store: Store, tmp_path: Path, kind: str) -> None:
+    from kg.queries import saved_queries, with_prefixes
 
     backup = tmp_path / "backup.nq"
     store.dump_to(backup, ox.RdfFormat.N_QUADS)
-    with oxigraph_server(tmp_path / "server", writable=True, union=False) as running:
-        result = CliRunner().invoke(main, ["--store", running.url, "restore", str(backup)])
+    with shared_server(kind, tmp_path) as url:
+        result = CliRunner().invoke(main, ["--store", url, "restore", str(backup)])
         assert result.exit_code == 0, result.output
-        remote = Store.open(running.url)
+        remote = Store.open(url)
         assert remote.graph_sizes() == store.graph_sizes()
         q = next(q for q in saved_queries() if q.name == "lineage-of-medsam2")
         assert remote.select(with_prefixes(q.text)).rows == store.select(with_prefixes(q.text)).rows
-        again = CliRunner().invoke(main, ["--store", running.url, "restore", str(backup)])
+        again = CliRunner().invoke(main, ["--store", url, "restore", str(backup)])
         assert again.exit_code != 0 and "already holds a graph" in again.output

@@ -88,7 +88,8 @@ def test_sparqlwrapper_queries_and_cannot_update(served: str) -> None:
     sparql.setQuery(INSERT)
     with pytest.raises(Exception, match="403"):
         sparql.query()
-    r = requests.post(f"{served}/update", data=INSERT, headers={"Content-Type": "application/sparql-update"}, timeout=30)
+    r = requests.post(f"{served}/update", data=INSERT, headers={"Content-Type": "application/sparql-update"},
+                      timeout=30)
     assert r.status_code == 403
 
 
@@ -115,3 +116,51 @@ def test_writable_server_takes_updates(served: str, tmp_path: Path) -> None:
     finally:
         stop(proc)
     assert len(list(Store.open(path, read_only=True).quads())) == 2
+
+
+def listing(path: Path) -> dict[str, tuple[int, int]]:
+    """The store's files with their sizes and times, but for RocksDB's diary (LOG, LOG.old.*),
+    which the Oxigraph server rotates even read-only; it holds no data."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(path.iterdir())
+            if not p.name.startswith("LOG")}
+
+
+def test_serving_writes_nothing_into_the_store(tmp_path: Path) -> None:
+    """`kg serve` holds the lock without opening the store read-write: opening it beside the
+    server rewrote the file list the server was reading ("MANIFEST may be corrupted")."""
+    path = tmp_path / "store"
+    store = Store.open(path)
+    store.update(INSERT)
+    del store
+    before = listing(path)
+    proc, url = start(path)
+    try:
+        assert requests.post(f"{url}/query", data={"query": "ASK { ?s ?p 1 }"}, timeout=30).json()["boolean"] is True
+        assert "in use by another process" in kg("build", store=path).stderr
+        assert listing(path) == before
+    finally:
+        stop(proc)
+    assert proc.returncode == 0 and listing(path) == before
+
+
+def test_serve_starts_right_after_builds(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    for _ in range(3):
+        assert kg("build", store=path).returncode == 0
+        proc, url = start(path)  # raises if the server did not come up
+        try:
+            assert requests.post(f"{url}/query", data={"query": "ASK { ?s ?p ?o }"}, timeout=30).json()["boolean"]
+        finally:
+            stop(proc)
+        assert proc.returncode == 0
+
+
+def test_serve_refuses_a_store_a_writer_holds(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    writer = Store.open(path)
+    writer.update(INSERT)
+    proc = subprocess.run([*KG, "--store", str(path), "serve", "--port", "0"], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"the store at {path} is in use by another process" in proc.stderr
+    del writer

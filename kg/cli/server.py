@@ -11,6 +11,7 @@ import click
 from kg.bench import bench_command
 from kg.cli.common import location
 from kg.serve import serve_command
+from kg.store import redact
 
 
 @click.command("app")
@@ -28,7 +29,7 @@ def app_command(ctx: click.Context, port: int) -> None:
     env = {**os.environ, "MSKG_STORE": str(location(ctx))}
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    click.echo(f"the app on {env['MSKG_STORE']}: http://127.0.0.1:{port}", err=True)
+    click.echo(f"the app on {redact(env['MSKG_STORE'])}: http://127.0.0.1:{port}", err=True)
     sys.exit(subprocess.call(command, env=env))
 
 
