@@ -92,6 +92,7 @@ def test_papers_per_year_counts_every_dated_paper_once(store: Store) -> None:
     rows = run(store, "papers-per-year")
     assert sum(r["papers"] for r in rows) == 89
     assert {r["year"]: r["papers"] for r in rows}[2023] == 32
-    dated = store.select(with_prefixes("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper ; dcterms:issued ?i }"))
+    dated = store.select(with_prefixes(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper ; dcterms:issued ?i }"))
     assert dated.rows[0]["n"] == 89
     assert run(store, "papers-per-year-per-section")
