@@ -1,4 +1,5 @@
-"""Exports: RDF in the usual syntaxes, GraphML (via networkx) and CSV.
+"""Exports: RDF in the usual syntaxes (JSON-LD with a usable @context, kg.export_jsonld),
+GraphML with typed node attributes (via networkx, kg.views) and CSV tables (kg.export_tables).
 
 Every RDF syntax writes one lexical form per literal. Oxigraph stores a decimal in its
 XSD 1.1 canonical form ("74" for 74.0), while the mapping and the store's rdflib view use
@@ -8,14 +9,14 @@ hold the same literals."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.store import Store, to_python
+from kg.export_jsonld import write_jsonld
+from kg.export_tables import write_tables
+from kg.store import Store
 from kg.views import whole_graph
 from kg.vocab import PREFIXES
 
@@ -24,9 +25,13 @@ FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "csv")
 
 def export(store: Store, fmt: str, out: Path) -> None:
     """Write the graph to ``out``. Triple formats get the union of all named graphs;
-    quad formats (nquads, trig) keep each source's named graph."""
+    quad formats (nquads, trig) keep each source's named graph; csv writes the tables of
+    kg.export_tables into the directory ``out`` (or the zip archive, if it ends in .zip)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        write_tables(store, out)
+        return
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("nquads", "trig"):
         rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
@@ -36,21 +41,12 @@ def export(store: Store, fmt: str, out: Path) -> None:
         g = store.to_rdflib()
         for prefix, iri in PREFIXES.items():
             g.bind(prefix, iri, override=True)
-        g.serialize(destination=out, format={"jsonld": "json-ld"}.get(fmt, fmt), encoding="utf-8")
-    elif fmt == "graphml":
-        g = whole_graph(store)
-        # GraphML wants simple attribute values; a multigraph keeps parallel predicates apart.
-        nx.write_graphml(g, out)
-    else:  # csv: one row per quad, so nothing of the named-graph provenance is lost
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["graph", "subject", "predicate", "object", "datatype", "language"])
-        for q in store.quads():
-            o = q.object
-            datatype = o.datatype.value if isinstance(o, ox.Literal) and not o.language else ""
-            writer.writerow([q.graph_name.value, to_python(q.subject), q.predicate.value,
-                             o.value, datatype, o.language if isinstance(o, ox.Literal) and o.language else ""])
-        out.write_text(buffer.getvalue(), encoding="utf-8")
+        if fmt == "jsonld":
+            write_jsonld(g, out)
+        else:
+            g.serialize(destination=out, format=fmt, encoding="utf-8")
+    else:  # graphml: typed node attributes, one edge per statement (a multigraph keeps parallel predicates)
+        nx.write_graphml(whole_graph(store), out)
 
 
 _DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"

@@ -26,6 +26,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.mapping.facets import read_anatomy, read_modality
 from kg.resources import ONTOLOGY_FILE
 from kg.synthetic_names import (
     ANCHOR_DATASETS,
@@ -250,8 +251,12 @@ class _Generator:
             self.dataset_iris.append(ds)
             w.quad(ds, RDF.type, _iri(MSKG.Dataset), G_DB)
             w.quad(ds, RDFS.label, _lit(label), G_DB)
-            w.quad(ds, MSKG.modality, _lit(modality), G_DB)
-            w.quad(ds, MSKG.bodyRegion, _lit(region), G_DB)
+            # Facets are terms of the schemes in kg/data/facets.toml, as in the real build.
+            for term in read_modality(modality).terms:
+                w.quad(ds, MSKG.modality, _iri(term), G_DB)
+            w.quad(ds, MSKG.modalityNote, _lit(modality), G_DB)
+            for term in read_anatomy([region]).terms:
+                w.quad(ds, MSKG.bodyRegion, _iri(term), G_DB)
             w.quad(ds, MSKG.segmentedObject, _lit(rng.choice(OBJECTS)), G_DB)
             if parent:
                 w.quad(ds, DCTERMS.isPartOf, _iri(ID[f"dataset/{_slug(parent)}"]), G_DB)

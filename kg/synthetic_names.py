@@ -36,7 +36,7 @@ MODALITIES = (
 )
 
 REGIONS = (
-    "Abdomen", "Brain", "Thorax", "Head and neck", "Pelvis", "Skin", "Eye", "Whole body",
+    "Abdomen", "Brain", "Thorax", "Neck", "Pelvis", "Skin", "Eye", "Whole body",
 )
 
 OBJECTS = (

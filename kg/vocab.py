@@ -79,11 +79,15 @@ class MSKG(DefinedNamespace):
     gpuVendor: URIRef
     totalVramGB: URIRef
     listName: URIRef  # the name in the survey's paper list
-    # dataset data properties
+    # dataset facets: Dataset -> skos:Concept of id:modality / id:anatomy, and the source's text
     modality: URIRef
-    segmentedObject: URIRef
     anatomicalStructure: URIRef
     bodyRegion: URIRef
+    modalityNote: URIRef
+    anatomicalStructureNote: URIRef
+    bodyRegionNote: URIRef
+    # dataset data properties
+    segmentedObject: URIRef
     includes: URIRef  # names of sub-collections listed by the survey database
     volumeCount: URIRef
     labelledVolumeCount: URIRef

@@ -108,11 +108,12 @@ def test_export_graphml_and_csv(built: Path, tmp_path: Path) -> None:
     medsam = "https://w3id.org/medseg-kg/id/model/medsam"
     assert g.nodes[medsam]["label"] == "MedSAM"
     assert g.has_edge(medsam, "https://w3id.org/medseg-kg/id/model/sam")
-    out = tmp_path / "g.csv"
+    out = tmp_path / "tables"
     kg("export", "--format", "csv", "-o", str(out), store=built)
-    rows = list(csv.DictReader(out.open()))
-    assert {"graph", "subject", "predicate", "object"} <= set(rows[0])
-    assert sum(r["predicate"].endswith("#dice") for r in rows) == 1041
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    assert {"result", "model", "dataset", "dice", "kind"} <= set(rows[0])
+    assert len({r["result"] for r in rows}) == 1041
+    assert g.nodes[medsam]["type"] == "Model" and g.nodes[medsam]["class"] == "Full fine-tuning of SAM"
 
 
 def test_validate_fails_with_a_readable_report(built: Path, tmp_path: Path) -> None:

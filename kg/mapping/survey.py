@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from ingest.ids import slugify
 from ingest.records import DbDataset, DbModel, PaperRecord, Problem, SurveyDatabase, SurveyList
 from kg.links import page_url, repository_of_page, repository_url
+from kg.mapping.facets import load_facets, read_anatomy, read_modality
 from kg.mapping.graphs import Mapped
 from kg.mapping.list_rows import list_row_triples
 from kg.mapping.papers import map_papers
@@ -198,12 +199,11 @@ def _map_db_dataset(sdb: Graph, d: DbDataset, table: dict[str, DbDataset]) -> li
     sdb.add((ds, RDFS.label, Literal(d.name)))
     if d.full_name != d.name:
         sdb.add((ds, DCTERMS.title, Literal(d.full_name)))
-    if d.modality:
-        sdb.add((ds, MSKG.modality, Literal(d.modality)))
-    for prop, values in ((MSKG.segmentedObject, d.objects), (MSKG.anatomicalStructure, d.anatomy),
-                         (MSKG.bodyRegion, d.regions), (MSKG.citationKey, d.cit_keys)):
+    problems.extend(_map_facets(sdb, d))
+    for prop, values in ((MSKG.segmentedObject, d.objects), (MSKG.citationKey, d.cit_keys)):
         for v in values:
-            sdb.add((ds, prop, Literal(v)))
+            if not load_facets().is_placeholder(v):
+                sdb.add((ds, prop, Literal(v)))
     for url, text in d.links:
         sdb.add((ds, RDFS.seeAlso, URIRef(page_url(url))))
         sdb.add((URIRef(page_url(url)), RDFS.label, Literal(text)))
@@ -218,6 +218,27 @@ def _map_db_dataset(sdb: Graph, d: DbDataset, table: dict[str, DbDataset]) -> li
     parent = parent_dataset(d.name, table)
     if parent:
         sdb.add((ds, DCTERMS.isPartOf, dataset_iri(parent)))
+    return problems
+
+
+def _map_facets(sdb: Graph, d: DbDataset) -> list[Problem]:
+    """Modality, regions and structures as terms of the facet schemes, each cell's own text as
+    a note; text that names no term is reported and kept in the note only."""
+    ds = dataset_iri(d.name)
+    problems: list[Problem] = []
+    cells = ((MSKG.modality, MSKG.modalityNote, "Imaging Modality", read_modality(d.modality), d.modality),
+             (MSKG.anatomicalStructure, MSKG.anatomicalStructureNote, "Main Anatomical Structure",
+              read_anatomy(d.anatomy), ", ".join(v for v in d.anatomy if not load_facets().is_placeholder(v))),
+             (MSKG.bodyRegion, MSKG.bodyRegionNote, "Region", read_anatomy(d.regions),
+              ", ".join(v for v in d.regions if not load_facets().is_placeholder(v))))
+    for prop, note_prop, column, reading, note in cells:
+        for term in reading.terms:
+            sdb.add((ds, prop, term))
+        if note and not load_facets().is_placeholder(note):
+            sdb.add((ds, note_prop, Literal(note)))
+        problems.extend(Problem("datasets.csv", d.line, f"{column} '{text}' of '{d.name}' names no term of the "
+                                f"{'modality' if prop == MSKG.modality else 'anatomy'} scheme",
+                                "kept as a note only") for text in reading.unmatched)
     return problems
 
 

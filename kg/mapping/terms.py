@@ -67,3 +67,18 @@ def year_literal(year: int) -> Literal:
 def survey_db_date_literal(value: date) -> Literal:
     """A survey-database date: a month unless the database gives a day other than the 1st."""
     return month_literal(value) if value.day == 1 else date_literal(value)
+
+
+FACET_SCHEMES = ("modality", "anatomy")
+
+
+def facet_scheme_iri(scheme: str) -> URIRef:
+    """id:modality or id:anatomy, the concept schemes of the dataset facets."""
+    if scheme not in FACET_SCHEMES:
+        raise ValueError(f"unknown facet scheme '{scheme}'; choose one of {', '.join(FACET_SCHEMES)}")
+    return ID[scheme]
+
+
+def facet_iri(scheme: str, key: str) -> URIRef:
+    """A facet concept, e.g. id:modality/mri or id:anatomy/brain (keys are those of kg/data/facets.toml)."""
+    return ID[f"{facet_scheme_iri(scheme).rsplit('/', 1)[-1]}/{key}"]
