@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import join_values, paper_web_url, run
+from kg.ui.common import join_values, paper_web_url, run, year_of
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -97,7 +97,7 @@ def models_table(path: str) -> pd.DataFrame:
 
     info = _paper_info(papers)
     table = table.join(info, on="paper_iri")
-    table["year"] = table["issued"].apply(lambda d: getattr(d, "year", None) if d is not None else None)
+    table["year"] = table["issued"].apply(year_of)
     table["year"] = pd.array(table["year"], dtype="Int64")
     return table.sort_values("model", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -111,7 +111,8 @@ def _paper_info(papers: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for paper, grp in papers.groupby("paper"):
         first = grp.iloc[0]
-        db = [str(v) for v, g in zip(grp["venue"], grp["venueGraph"]) if isinstance(v, str) and str(g).endswith("/survey-db")]
+        db = [str(v) for v, g in zip(grp["venue"], grp["venueGraph"])
+              if isinstance(v, str) and str(g).endswith("/survey-db")]
         venues = sorted(set(db) or {str(v) for v in grp["venue"] if isinstance(v, str)}, key=len)
         arxiv = [v for v in venues if v.lower() == "arxiv"]
         others = [v for v in venues if v.lower() != "arxiv"]
@@ -190,7 +191,7 @@ def papers_table(path: str) -> pd.DataFrame:
     papers = run("papers")
     if papers.empty:
         return papers
-    papers["year"] = papers["issued"].apply(lambda d: getattr(d, "year", None) if d is not None else None)
+    papers["year"] = papers["issued"].apply(year_of)
     papers["link"] = [paper_web_url(a, d) for a, d in zip(papers["arxiv"], papers["doi"])]
     papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
     return papers
