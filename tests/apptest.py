@@ -1,5 +1,10 @@
-"""What the app's AppTest modules share: each page's script, the store fixture and helpers.
-Import from a test module: ``from apptest import app_store, page, no_exception  # noqa: F401``."""
+"""What the app's AppTest modules share: each page's script and helpers. A module's store
+fixture is three lines (a fixture imported from here would shadow its test's argument)::
+
+    @pytest.fixture
+    def app_store(build_report, store_dir, monkeypatch, tmp_path):
+        return point_app_at(store_dir, monkeypatch, tmp_path)
+"""
 
 from __future__ import annotations
 
@@ -26,8 +31,8 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def app_store(build_report, store_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def point_app_at(store_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The app's environment for one test: the built store, empty digests and curation file."""
     monkeypatch.setenv("MSKG_STORE", str(store_dir))
     monkeypatch.setenv("MSKG_DIGEST_DIR", str(tmp_path / "digests"))
     monkeypatch.setenv("MSKG_CURATION_FILE", str(tmp_path / "curation.toml"))

@@ -13,13 +13,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from apptest import PAGES, ROOT, app_store, elements, no_exception, page  # noqa: F401
+from apptest import PAGES, ROOT, elements, no_exception, page, point_app_at
 from streamlit.testing.v1 import AppTest
 
 from kg.build import build
 from kg.store import Store
 
 HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> href \'q\''
+
+
+@pytest.fixture
+def app_store(build_report, store_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return point_app_at(store_dir, monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -292,3 +297,25 @@ def test_every_internal_select_runs(build_report, store_dir: Path) -> None:
     assert names == sorted(p.stem for p in INTERNAL_DIR.glob("*.rq"))
     for name in names:
         store.select(internal(name, this="https://w3id.org/medseg-kg/id/model/medsam"))  # raises on a syntax error
+
+
+def test_gaps_page_lists_the_candidate_waiting_for_a_review(hostile_app: Path) -> None:
+    at = page("gaps").run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Candidates waiting for a review"] == "1"
+    waiting = next(df.value for df in at.dataframe if "queued (run start)" in df.value.columns)
+    assert list(waiting["paper"]) == [HOSTILE] and list(waiting["status"]) == ["candidate"]
+    assert waiting["page"].iloc[0] == "./paper?paper=arxiv/2601.00001"
+
+
+def test_hostile_names_stay_text_in_compare_and_search(hostile_app: Path) -> None:
+    from apptest import whole_app
+    at = page("compare", {"models": ["hostile", "sam"]}).run()
+    no_exception(at)
+    facts = next(m.value for m in at.markdown if m.value.startswith("| |"))
+    assert "<script>" not in facts and "\\<script\\>" in facts
+    assert "<script>alert" not in elements(at, "iframe")[0].proto.srcdoc
+    at = whole_app().run()
+    at.sidebar.text_input(key="w_search").input("script alert").run()
+    labels = [link.proto.label for link in elements(at, "page_link")]
+    assert labels and all("<script>" not in label for label in labels)

@@ -145,6 +145,7 @@ _CLICK_SCRIPT = """
     network.fit({animation: false});
     network.moveTo({scale: network.getScale() * __MARGIN__, animation: false});
     fitted = true;
+    document.body.dataset.fitted = "1";  // the picture is final (what a browser test waits for)
   }
   network.once("stabilizationIterationsDone", function () {
     if (__FREEZE__) { network.setOptions({physics: false}); }
