@@ -51,8 +51,13 @@ def test_gaps_lists_papers_and_datasets_to_fill(app_store: Path) -> None:
     assert set(datasets["part of"]) <= {"TotalSegmentator", "CHAOS"}
     papers = _table_with(at, "paper", "SPA: Leveraging the SAM with Spatial Priors Adapter for Enhanced Medical "
                                       "Image Segmentation")
-    flag = "introduces a model or placed in the taxonomy"
-    assert papers[flag].iloc[0] and list(papers[flag]) == sorted(papers[flag], reverse=True)  # those that matter first
+    dated = papers["date"].dropna()
+    # newest first, undated last
+    assert list(dated) == sorted(dated, reverse=True) and papers["date"].iloc[: len(dated)].notna().all()
+    assert len(papers) == 49 and any("Listed: 49 of the 50, the papers that introduce a model" in c.value
+                                     for c in at.caption)
+    assert "Generalist Models in Medical Image Segmentation: A Survey and Performance Comparison" not in \
+        set(papers["paper"])  # the survey itself introduces no model and has no class: not listed
     assert any("kg query gaps-papers-without-abstract" in c.value for c in at.caption)
     assert any("None: no results to fill" in s.value for s in at.success)
 

@@ -18,6 +18,7 @@ import streamlit as st
 from kg.ui.common import dataset_url, model_url, paper_url, run, run_saved
 
 LINK = st.column_config.LinkColumn(display_text="open")
+PAPERS_LISTED = "the papers that introduce a model or are placed in the taxonomy, newest first"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Gap:
     saved: bool  # kg/queries/NAME.rq (else kg/queries/internal/)
     fill: str  # how a curator fills it
     table: Callable[[pd.DataFrame], pd.DataFrame]
+    listed: str = "those that matter first"  # which of them the list shows, when not all
 
 
 def _models_without_code(rows: pd.DataFrame) -> pd.DataFrame:
@@ -42,8 +44,7 @@ def _models(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _papers(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"paper": rows["title"].fillna(rows["paper"]), "page": rows["paper"].map(paper_url),
-                         "date": rows["issued"],
-                         "introduces a model or placed in the taxonomy": rows["weight"].map(lambda w: w == 1)})
+                         "date": rows["issued"]})
 
 
 def _datasets(rows: pd.DataFrame) -> pd.DataFrame:
@@ -69,9 +70,9 @@ GAPS = [
     Gap("models without a base model", "gaps-models-without-base-model", True,
         "add the model it adapts (mskg:basedOn; the survey database's backbone column)", _models),
     Gap("papers without an abstract", "gaps-papers-without-abstract", True,
-        "run `kg enrich` online: arXiv and Semantic Scholar give abstracts", _papers),
+        "run `kg enrich` online: arXiv and Semantic Scholar give abstracts", _papers, PAPERS_LISTED),
     Gap("papers without authors", "gaps-papers-without-authors", False,
-        "run `kg enrich` online, or give the paper's arXiv id or DOI in the survey list", _papers),
+        "run `kg enrich` online, or give the paper's arXiv id or DOI in the survey list", _papers, PAPERS_LISTED),
     Gap("datasets without a modality", "gaps-datasets-without-modality", False,
         "add the Imaging Modality to the dataset's row of the survey database (a sub-dataset seen only in "
         "the results has no row yet: add one)", _datasets),
@@ -99,7 +100,7 @@ def _show(gap: Gap, count: int) -> None:
         rows = run_saved(gap.question) if gap.saved else run(gap.question)
         table = gap.table(rows)
         if len(table) < count:
-            st.caption(f"The first {len(table):,} of {count:,}, those that matter first.")
+            st.caption(f"Listed: {len(table):,} of the {count:,}, {gap.listed}.")
         st.dataframe(table, hide_index=True, width="stretch", placeholder="", height=min(38 + 35 * len(table), 420),
                      column_config={"page": LINK, "Dice": st.column_config.NumberColumn(format="%.1f")})
 
