@@ -112,3 +112,9 @@ def test_primary_numbers_win_and_the_others_are_marked() -> None:
     assert bool(best.loc[("a", "d2"), "fallback"])
     assert shared_datasets(best.reset_index(), ["a", "b"]) == (["d1"], True)
     assert shared_datasets(best.reset_index(), ["a", "b", "c"]) == (["d1"], False)
+
+
+def test_a_model_page_links_to_comparing_it_with_its_base(app_store: Path) -> None:
+    at = page("model", {"model": "medsam2"}).run()
+    no_exception(at)
+    assert any("](./compare?models=medsam2&models=sam-2)" in m.value for m in at.markdown)

@@ -89,3 +89,19 @@ def test_one_index_per_graph_version(tmp_path: Path) -> None:
     second = graph_version(str(path))
     assert second != first and search_index(str(path), second) is not index
     assert search(search_index(str(path), second), "MedSMA2")[0].label == "MedSAM2"
+
+
+def test_paper_pages_link_their_authors_and_author_pages_list_papers(app_store: Path) -> None:
+    from apptest import page
+    at = page("paper", {"paper": "arxiv/2304.12306"}).run()
+    no_exception(at)
+    authors = next(m.value for m in at.markdown if m.value.startswith("Authors: "))
+    assert "[Jun Ma](./author?author=jun-ma)" in authors and "[Bo Wang](./author?author=bo-wang)" in authors
+    at = page("author", {"author": "jun-ma"}).run()
+    no_exception(at)
+    assert at.header[0].value == "Jun Ma"
+    papers = at.dataframe[0].value
+    medsam = papers[papers["page"] == "./paper?paper=arxiv/2304.12306"]
+    assert list(medsam["introduces"]) == ["MedSAM"] and list(medsam["year"]) == [2023]
+    at = page("author", {"author": "no-such-person"}).run()
+    assert any("No author 'no-such-person'" in w.value for w in at.warning)

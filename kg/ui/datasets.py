@@ -60,6 +60,11 @@ def render() -> None:
                                 "volumes": st.column_config.NumberColumn(format="%d"),
                                 "labelled": st.column_config.NumberColumn(format="%d")})
 
+    _one_dataset(shown, path)
+
+
+def _one_dataset(shown: pd.DataFrame, path: str) -> None:
+    """One dataset's facts, links and models (the URL's ``?dataset=``)."""
     st.subheader("One dataset")
     iri_of = {slug_of(i, DATASET_BASE): i for i in shown["iri"]}
     names = dict(zip(shown["iri"], shown["dataset"]))
@@ -68,7 +73,8 @@ def render() -> None:
     name = row["dataset"]
     c1, c2 = st.columns([2, 3])
     with c1:
-        st.markdown(f"**{md_escape(row['dataset'])}** — {md_escape(row['full name'] or '')}")
+        full = f" — {md_escape(row['full name'])}" if row["full name"] else ""
+        st.markdown(f"**{md_escape(row['dataset'])}**{full}")
         st.markdown(f"Modality: {md_escape(row['modality'])}  \n"
                     f"Regions: {md_escape(', '.join(row['regions']) or '–')}  \n"
                     f"Objects: {md_escape(', '.join(row['objects']) or '–')}  \n"

@@ -3,12 +3,14 @@ when), BibTeX to copy, lineage, datasets and results, citations in and out."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
 from kg.ui.bibtex import paper_bibtex
-from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_url, qp_str, run, run_about, short,
-                          slug_of, store_path, url_selectbox)
+from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_url, person_url, qp_str, run, run_about,
+                          short, slug_of, store_path, url_selectbox)
 from kg.ui.data import models_table, papers_table, results_table
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
@@ -120,6 +122,10 @@ def render_model() -> None:
         built_on = ", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in ancestors)
         adapted_by = ", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in children)
         st.markdown("Built on: " + (built_on or "–"))
+        bases = [slug_of(n, MODEL_BASE) for n in g.successors(iri)]
+        if bases:
+            trio = "&".join(f"models={quote(s, safe='/')}" for s in [slug_of(iri, MODEL_BASE), *bases][:5])
+            st.markdown(f"[Compare {md_escape(row['model'])} with what it is based on](./compare?{trio})")
         st.markdown("Directly adapted by: " + (adapted_by or "–") + f" ({len(desc)} descendants in all)")
     else:
         st.caption("No basedOn link to or from this model.")
@@ -154,6 +160,10 @@ def render_paper() -> None:
     st.header(str(row["title"]))
     meta = [str(x) for x in (row["authors"], row["issued"], row["venues"]) if isinstance(x, str) or pd.notna(x)]
     st.caption(md_escape(" · ".join(meta)))
+    authors = run_about("paper-authors", iri)
+    if not authors.empty:
+        st.markdown("Authors: " + ", ".join(f"[{md_escape(n)}]({person_url(x)})"
+                                            for x, n in zip(authors["x"], authors["name"])))
     if isinstance(row["link"], str):
         st.markdown(f"[publication]({row['link']})")
     bib = bibtex_for(iri, indexed)
