@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import networkx as nx
 
@@ -45,10 +44,8 @@ def test_resources_are_inline() -> None:
 
 def test_1500_nodes_render_within_caps() -> None:
     g = nx.gnm_random_graph(1500, 3000, seed=1, directed=True)
-    started = time.perf_counter()
     picture = render(g, cap=2000)
-    elapsed = time.perf_counter() - started
-    assert picture.nodes == 1500 and not picture.physics and elapsed < 3
+    assert picture.nodes == 1500 and not picture.physics
     options = json.loads(re.search(r"var options = (\{.*?\});\n", picture.html).group(1))
     assert options["physics"]["stabilization"]["iterations"] <= 100
     assert "setOptions({physics: false})" in picture.html
@@ -56,3 +53,12 @@ def test_1500_nodes_render_within_caps() -> None:
     capped = render(g, cap=1000)
     assert capped.nodes == 1000 and capped.dropped_nodes == 500
     assert any("1000 of 1500" in note for note in capped.notes)
+
+
+def test_the_picture_fits_again_after_drawing_with_a_margin() -> None:
+    """The stabilisation's fit comes before labels are measured: the page fits once more after
+    the first drawing, zoomed out, so no label sits across the canvas edge."""
+    page = render(nx.path_graph(4)).html
+    assert 'network.on("afterDrawing"' in page and "network.fit(" in page
+    assert re.search(r"network\.getScale\(\) \* 0\.\d+", page)
+    assert 'dataset.fitted = "1"' in page

@@ -57,7 +57,8 @@ def paper_bibtex(facts: dict[str, Any]) -> str:
         fields.append(("doi", _clean(doi)))
     if arxiv:
         fields += [("eprint", _clean(arxiv)), ("archivePrefix", "arXiv")]
-    url = facts.get("url") or (f"https://doi.org/{doi}" if doi else (f"https://arxiv.org/abs/{arxiv}" if arxiv else None))
+    url = facts.get("url") or (f"https://doi.org/{doi}" if doi else
+                               (f"https://arxiv.org/abs/{arxiv}" if arxiv else None))
     if url:
         fields.append(("url", _clean(url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)

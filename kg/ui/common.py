@@ -23,6 +23,8 @@ from kg.vocab import ID, short_iri
 MODEL_BASE = str(ID) + "model/"
 PAPER_BASE = str(ID) + "paper/"
 DATASET_BASE = str(ID) + "dataset/"
+PERSON_BASE = str(ID) + "person/"
+TAXONOMY_BASE = str(ID) + "taxonomy/"
 
 
 
@@ -74,6 +76,21 @@ def run_about(name: str, iri: str) -> pd.DataFrame:
     return _select(internal(name, this=iri), store_path()).copy()
 
 
+def run_with(name: str, **iris: str | list[str]) -> pd.DataFrame:
+    """Run an internal question with its IRI placeholders filled (a list fills a VALUES block),
+    so a page asks the store about the few things it shows, not about everything."""
+    _store_or_stop()
+    return _select(internal(name, **iris), store_path()).copy()
+
+
+def graph_version(path: str) -> str:
+    """The provenance graph's last run (IRI and end), asked fresh on every call: caches of
+    things built once per graph (the search index) are keyed by it, so a new build, enrich or
+    update run is seen without a restart."""
+    rows = open_store(path).select(internal("last-run")).rows
+    return f"{rows[0]['a']}@{rows[0]['end']}" if rows else "no-run"
+
+
 # -- display helpers -------------------------------------------------------------------------
 
 def short(iri: Any) -> str:
@@ -96,14 +113,6 @@ def slug_of(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
 
-def model_iri(slug: str) -> str:
-    return slug if slug.startswith("http") else MODEL_BASE + slug
-
-
-def paper_iri(key: str) -> str:
-    return key if key.startswith("http") else PAPER_BASE + key
-
-
 def model_url(iri: str) -> str:
     """A relative link to the model page (works from any page of the app)."""
     return f"./model?model={quote(slug_of(iri, MODEL_BASE), safe='/')}"
@@ -111,6 +120,29 @@ def model_url(iri: str) -> str:
 
 def paper_url(iri: str) -> str:
     return f"./paper?paper={quote(slug_of(iri, PAPER_BASE), safe='/')}"
+
+
+def dataset_url(iri: str) -> str:
+    return f"./datasets?dataset={quote(slug_of(iri, DATASET_BASE), safe='/')}"
+
+
+def person_url(iri: str) -> str:
+    return f"./author?author={quote(slug_of(iri, PERSON_BASE), safe='/')}"
+
+
+def year_of(issued: Any) -> int | None:
+    """The year of a ``dcterms:issued`` value, whatever its precision: a date, an xsd:gYear,
+    gYearMonth or date literal (its first four characters), or missing."""
+    if issued is None or (isinstance(issued, float) and pd.isna(issued)):
+        return None
+    head = str(issued)[:4]
+    return int(head) if head.isdigit() else None
+
+
+def month_of(issued: Any) -> int | None:
+    """The month of a ``dcterms:issued`` value when it has one (``2023-04``, ``2023-04-05``)."""
+    text = "" if issued is None else str(issued)
+    return int(text[5:7]) if len(text) >= 7 and text[4] == "-" and text[5:7].isdigit() else None
 
 
 
@@ -127,6 +159,15 @@ def paper_web_url(arxiv: Any, doi: Any) -> str | None:
     if isinstance(arxiv, str) and arxiv:
         return f"https://arxiv.org/abs/{arxiv}"
     return None
+
+
+def shorten(text: Any, most: int) -> str:
+    """``text`` in at most ``most`` characters, cut at a word's end when there is one, with "…"."""
+    text = str(text)
+    if len(text) <= most:
+        return text
+    cut = text.rfind(" ", 0, most - 1)
+    return text[: cut if cut > 0 else most - 1].rstrip(" :,;-") + "…"
 
 
 def md_escape(text: Any) -> str:
@@ -169,6 +210,23 @@ def url_multiselect(label: str, options: list[str], key: str, *, container: Any 
     return value
 
 
+
+
+def url_selectbox(label: str, options: list[str], key: str, *, default: str | None = None, container: Any = st,
+                  **kw: Any) -> str:
+    """A selectbox whose value lives in the URL (``?key=value``). A link followed to this page,
+    even from this page (a search hit), changes the URL but not the widget's remembered state:
+    when the URL changed since the last run, the URL wins; otherwise the widget does."""
+    wanted = qp_str(key, default or "")
+    wanted = wanted if wanted in options else (default if default in options else options[0])
+    widget, seen = f"w_{key}", f"_url_{key}"
+    if widget not in st.session_state or st.session_state.get(seen) != wanted or \
+            st.session_state[widget] not in options:
+        st.session_state[widget] = wanted
+    value = container.selectbox(label, options, key=widget, **kw)
+    set_qp(key, value if value != default else None)
+    st.session_state[seen] = value
+    return value
 
 
 def url_text(label: str, key: str, *, container: Any = st, **kw: Any) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import join_values, paper_web_url, run
+from kg.ui.common import join_values, paper_web_url, run, year_of
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -123,7 +123,8 @@ def _paper_info(papers: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for paper, grp in papers.groupby("paper"):
         first = grp.iloc[0]
-        db = [str(v) for v, g in zip(grp["venue"], grp["venueGraph"]) if isinstance(v, str) and str(g).endswith("/survey-db")]
+        db = [str(v) for v, g in zip(grp["venue"], grp["venueGraph"])
+              if isinstance(v, str) and str(g).endswith("/survey-db")]
         venues = sorted(set(db) or {str(v) for v in grp["venue"] if isinstance(v, str)}, key=len)
         arxiv = [v for v in venues if v.lower() == "arxiv"]
         others = [v for v in venues if v.lower() != "arxiv"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import (DATASET_BASE, empty_note, md_escape, model_url, qp_str, set_qp, slug_of, store_path,
-                          url_multiselect, url_text, web_link)
+from kg.ui.common import (DATASET_BASE, empty_note, md_escape, model_url, slug_of, store_path, url_multiselect,
+                          url_selectbox, url_text, web_link)
 from kg.ui.data import datasets_table, results_table
 
 
@@ -36,34 +38,43 @@ def render() -> None:
         hay = (shown["dataset"] + " " + shown["full name"] + " " + shown["objects"].apply(" ".join) + " "
                + shown["anatomy"].apply(" ".join))
         shown = shown[hay.str.casefold().str.contains(q.casefold(), regex=False)]
-    st.caption(f"{len(shown)} of {len(table)} datasets")
+    subs = int((shown["part of"] != "").sum())
+    st.caption(f"{len(shown)} of {len(table)} datasets" + (f"; {subs} of them are sub-datasets, part of another "
+                                                           "(see 'part of')" if subs else ""))
     if shown.empty:
         empty_note("datasets")
         return
     view = pd.DataFrame({
-        "dataset": shown["dataset"], "full name": shown["full name"], "modality": shown["modality"],
+        "dataset": shown["dataset"],
+        "kind": shown["part of"].map(lambda p: f"sub-dataset of {p}" if p else "dataset"),
+        "full name": shown["full name"], "modality": shown["modality"],
         "regions": shown["regions"].apply(", ".join), "objects": shown["objects"].apply(", ".join),
         "anatomy": shown["anatomy"].apply(", ".join), "volumes": shown["volumes"],
         "labelled": shown["labelled volumes"], "part of": shown["part of"],
         "link": shown["links"].apply(lambda ls: next((u for u, _ in ls if web_link(u)), None)),
         "# models": shown["# models"], "models evaluated": shown["models evaluated"].apply(", ".join),
     })
-    st.dataframe(view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560), column_config={
-        "link": st.column_config.LinkColumn(display_text="web page"),
-        "volumes": st.column_config.NumberColumn(format="%d"),
-        "labelled": st.column_config.NumberColumn(format="%d"),
-    })
+    st.dataframe(view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 560), placeholder="",
+                 column_config={"link": st.column_config.LinkColumn(display_text="web page"),
+                                "kind": st.column_config.TextColumn(width="medium"),
+                                "volumes": st.column_config.NumberColumn(format="%d"),
+                                "labelled": st.column_config.NumberColumn(format="%d")})
 
+    _one_dataset(shown, path)
+
+
+def _one_dataset(shown: pd.DataFrame, path: str) -> None:
+    """One dataset's facts, links and models (the URL's ``?dataset=``)."""
     st.subheader("One dataset")
-    names = list(shown["dataset"])
-    slugs = {slug_of(i, DATASET_BASE): n for i, n in zip(shown["iri"], shown["dataset"])}
-    wanted = slugs.get(qp_str("dataset"), names[0])
-    name = st.selectbox("Dataset", names, index=names.index(wanted) if wanted in names else 0, key="w_dataset")
-    row = shown[shown["dataset"] == name].iloc[0]
-    set_qp("dataset", slug_of(row["iri"], DATASET_BASE))
+    iri_of = {slug_of(i, DATASET_BASE): i for i in shown["iri"]}
+    names = dict(zip(shown["iri"], shown["dataset"]))
+    slug = url_selectbox("Dataset", list(iri_of), "dataset", format_func=lambda s: names[iri_of[s]])
+    row = shown[shown["iri"] == iri_of[slug]].iloc[0]
+    name = row["dataset"]
     c1, c2 = st.columns([2, 3])
     with c1:
-        st.markdown(f"**{md_escape(row['dataset'])}** — {md_escape(row['full name'] or '')}")
+        full = f" — {md_escape(row['full name'])}" if row["full name"] else ""
+        st.markdown(f"**{md_escape(row['dataset'])}**{full}")
         st.markdown(f"Modality: {md_escape(row['modality'])}  \n"
                     f"Regions: {md_escape(', '.join(row['regions']) or '–')}  \n"
                     f"Objects: {md_escape(', '.join(row['objects']) or '–')}  \n"
@@ -71,6 +82,9 @@ def render() -> None:
         for url, text in row["links"]:
             if web_link(url):
                 st.markdown(f"- [{md_escape(text)}]({url.replace(')', '%29')})")
+        if row["part of"]:
+            st.caption(f"A sub-dataset: part of {md_escape(row['part of'])}.")
+        st.markdown(f"[Leaderboard on {md_escape(name)}](./leaderboards?dataset={quote(slug, safe='/')})")
         if row["includes"]:
             st.caption("Includes: " + ", ".join(row["includes"]))
     with c2:

@@ -3,12 +3,14 @@ when), BibTeX to copy, lineage, datasets and results, citations in and out."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
 from kg.ui.bibtex import paper_bibtex
-from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_iri, model_url, paper_iri, paper_url, qp_str,
-                          run, run_about, set_qp, short, slug_of, store_path)
+from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_url, person_url, qp_str, run, run_about,
+                          short, slug_of, store_path, url_selectbox)
 from kg.ui.data import models_table, papers_table, results_table
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
@@ -37,7 +39,8 @@ def provenance_table(iri: str) -> pd.DataFrame:
     out["run"] = out["g"].map(lambda g: runs.loc[g, "runLabel"] if g in runs.index else "unknown")
     out["when"] = out["g"].map(lambda g: runs.loc[g, "ended"].strftime("%Y-%m-%d %H:%M UTC")
                                if g in runs.index and pd.notna(runs.loc[g, "ended"]) else "unknown")
-    out["value"] = [v if not str(o).startswith("http") or v != str(o) else short(o) for v, o in zip(out["value"], out["o"])]
+    out["value"] = [v if not str(o).startswith("http") or v != str(o) else short(o)
+                    for v, o in zip(out["value"], out["o"])]
     return out[["property", "value", "source", "run", "when"]].sort_values(["property", "value"])
 
 
@@ -51,17 +54,15 @@ def _facts_section(iri: str) -> None:
                  height=min(38 + 35 * len(prov), 520))
 
 
-def _pick(kind: str, options: dict[str, str], key: str, base: str) -> str | None:
-    """The resource named in the URL (``?model=medsam``) or chosen here; the URL follows."""
-    iris = list(options)
+def _pick(kind: str, options: dict[str, str], key: str, base: str) -> str:
+    """The resource named in the URL (``?model=medsam``) or chosen here; the URL follows (and
+    a link followed to this page, a search hit say, wins over the widget's old choice)."""
+    slugs = {slug_of(iri, base): iri for iri in options}
     want = qp_str(key)
-    wanted = (model_iri(want) if kind == "model" else paper_iri(want)) if want else None
-    if want and wanted not in options:
+    if want and want not in slugs:
         st.warning(f"No {kind} '{want}' in the graph; pick one below.")
-    index = iris.index(wanted) if wanted in options else 0
-    iri = st.selectbox(kind.capitalize(), iris, index=index, format_func=options.get, key=f"w_{key}")
-    set_qp(key, slug_of(iri, base))
-    return iri
+    slug = url_selectbox(kind.capitalize(), list(slugs), key, format_func=lambda s: options[slugs[s]])
+    return slugs[slug]
 
 
 def bibtex_for(paper: str, papers: pd.DataFrame) -> str | None:
@@ -118,9 +119,14 @@ def render_model() -> None:
         ancestors = sorted((g.nodes[n]["label"], n) for n in nx.descendants(g, iri))
         children = sorted((g.nodes[n]["label"], n) for n in g.predecessors(iri))
         desc = descendants_of(g, iri)
-        st.markdown("Built on: " + (", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in ancestors) or "–"))
-        st.markdown("Directly adapted by: " + (", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in children) or "–")
-                    + f" ({len(desc)} descendants in all)")
+        built_on = ", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in ancestors)
+        adapted_by = ", ".join(f"[{md_escape(lbl)}]({model_url(n)})" for lbl, n in children)
+        st.markdown("Built on: " + (built_on or "–"))
+        bases = [slug_of(n, MODEL_BASE) for n in g.successors(iri)]
+        if bases:
+            trio = "&".join(f"models={quote(s, safe='/')}" for s in [slug_of(iri, MODEL_BASE), *bases][:5])
+            st.markdown(f"[Compare {md_escape(row['model'])} with what it is based on](./compare?{trio})")
+        st.markdown("Directly adapted by: " + (adapted_by or "–") + f" ({len(desc)} descendants in all)")
     else:
         st.caption("No basedOn link to or from this model.")
 
@@ -154,6 +160,10 @@ def render_paper() -> None:
     st.header(str(row["title"]))
     meta = [str(x) for x in (row["authors"], row["issued"], row["venues"]) if isinstance(x, str) or pd.notna(x)]
     st.caption(md_escape(" · ".join(meta)))
+    authors = run_about("paper-authors", iri)
+    if not authors.empty:
+        st.markdown("Authors: " + ", ".join(f"[{md_escape(n)}]({person_url(x)})"
+                                            for x, n in zip(authors["x"], authors["name"])))
     if isinstance(row["link"], str):
         st.markdown(f"[publication]({row['link']})")
     bib = bibtex_for(iri, indexed)

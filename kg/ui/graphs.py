@@ -4,16 +4,23 @@ neighbourhood of a paper; beside each picture, networkx answers the question it 
 
 from __future__ import annotations
 
+from typing import Callable
+
 import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import (PAPER_BASE, model_url, paper_url, qp_str, run, run_saved, set_qp, slug_of, store_path,
-                          url_checkbox, url_int)
+from kg.ui.common import (DATASET_BASE, PAPER_BASE, TAXONOMY_BASE, dataset_url, model_url, paper_url, qp_str, run,
+                          run_about, run_saved, set_qp, short, shorten, slug_of, store_path, url_checkbox, url_int,
+                          url_selectbox)
 from kg.ui.data import models_table, papers_table
 from kg.ui.network import Picture, render as render_network
 from kg.views import descendants_of, lineage_depth
 
+READABLE_NODES = 40  # a force layout with more nodes than this stops being legible at the app's size
+ANCHOR_MODELS = ("MedSAM", "SAM")  # the citation view opens on the paper of the first found
+CITATION_CHOICES = 500  # the paper picker lists the most central papers, not 100,000 titles
+LIVE_CITATION_GRAPHS = ("graph:semantic-scholar", "graph:arxiv")
 VIEWS = ["lineage", "models-datasets", "taxonomy", "citations"]
 TITLES = {"lineage": "Model lineage (based on)", "models-datasets": "Models and the datasets they were evaluated on",
           "taxonomy": "The survey taxonomy", "citations": "Citation neighbourhood of a paper"}
@@ -47,10 +54,8 @@ def lineage_view(path: str, cap: int, physics: bool) -> None:
         return
     bases = sorted({g.nodes[n]["label"] for n in g if g.in_degree(n) > 0}, key=str.casefold)
     by_label = {g.nodes[n]["label"]: n for n in g}
-    wanted = qp_str("base", "SAM" if "SAM" in bases else bases[0])
-    base_label = st.selectbox("Focus on a base model (its descendants and ancestors)", ["(all)"] + bases,
-                              index=(["(all)"] + bases).index(wanted) if wanted in bases else 0, key="w_base")
-    set_qp("base", None if base_label == "(all)" else base_label)
+    base_label = url_selectbox("Focus on a base model (its descendants and ancestors)", ["(all)"] + bases, "base",
+                               default="SAM" if "SAM" in bases else bases[0])
     shown = g.copy()
     for n in shown:
         shown.nodes[n]["group"] = "base" if g.in_degree(n) > 0 else "model"
@@ -80,36 +85,68 @@ def lineage_view(path: str, cap: int, physics: bool) -> None:
         st.dataframe(counts, hide_index=True, width="stretch", height=300)
 
 
+def _md_scopes() -> tuple[dict[str, str], dict[str, tuple[str, str | None]], str]:
+    """The pictures the models-datasets view offers: one taxonomy class, one dataset and its
+    parts, or everything; the default is the biggest class under READABLE_NODES nodes."""
+    sizes = run("model-class-sizes")
+    families = run("leaderboard-datasets")
+    labels: dict[str, str] = {}
+    scopes: dict[str, tuple[str, str | None]] = {}
+    for c, cls, m, d in sizes[["c", "class", "models", "datasets"]].itertuples(index=False):
+        key = "class:" + slug_of(c, TAXONOMY_BASE)
+        labels[key], scopes[key] = f"Class: {cls} ({m} models, {d} datasets)", ("class", c)
+    for d, name, part, m in families[["d", "dataset", "partOf", "models"]].itertuples(index=False):
+        if not isinstance(part, str):  # a family is named by its top dataset
+            key = "dataset:" + slug_of(d, DATASET_BASE)
+            labels[key], scopes[key] = f"Dataset: {name} and its parts ({m} models)", ("family", d)
+    readable = sizes[sizes["models"] + sizes["datasets"] <= READABLE_NODES]
+    default = ("class:" + slug_of(readable.iloc[0]["c"], TAXONOMY_BASE)) if not readable.empty else "all"
+    labels["all"], scopes["all"] = "Everything (every model with a result and every dataset)", ("all", None)
+    return labels, scopes, default
+
+
 def models_datasets_view(path: str, cap: int, physics: bool) -> None:
-    ev = run("evaluated-on")
+    labels, scopes, default = _md_scopes()
+    key = url_selectbox("Show", list(labels), "scope", default=default, format_func=labels.get,
+                        help="the whole picture is a hairball: one class or one dataset family at a time reads")
+    kind, iri = scopes[key]
+    ev = run("evaluated-on") if kind == "all" else run_about(
+        "evaluated-on-in-class" if kind == "class" else "evaluated-on-in-family", iri)
     if ev.empty:
         st.info("No model was evaluated on a dataset in the graph.")
         return
     g = nx.Graph()
     for m, model, d, dataset, n in ev[["m", "model", "d", "dataset", "results"]].itertuples(index=False):
         g.add_node(m, label=model, title=model, group="model", url=model_url(m))
-        g.add_node(d, label=dataset, title=dataset, group="dataset", shape="square")
+        g.add_node(d, label=dataset, title=dataset, group="dataset", shape="square", url=dataset_url(d))
         g.add_edge(m, d, title=f"{model} on {dataset}: {n} result(s)")
     for n in g:
         g.nodes[n]["size"] = 8 + min(g.degree(n), 30)
     left, right = st.columns([3, 1])
     with left:
+        if g.number_of_nodes() > READABLE_NODES:
+            st.caption(f"{g.number_of_nodes()} nodes are more than a picture can show legibly; pick a class or a "
+                       "dataset above.")
         _show(render_network(g, cap=cap, physics=physics, directed=False))
     with right:
-        st.markdown("**Clusters of models sharing datasets**")
-        min_shared = st.slider("Linked when sharing at least … datasets", 1, 10, 3, key="w_min_shared")
-        models = {n for n, d in g.nodes(data=True) if d["group"] == "model"}
-        proj = nx.bipartite.weighted_projected_graph(g, models)
-        proj.remove_edges_from([(a, b) for a, b, w in proj.edges(data="weight") if w < min_shared])
-        proj.remove_nodes_from([n for n in list(proj) if proj.degree(n) == 0])
-        if proj.number_of_nodes() == 0:
-            st.info("No two models share that many datasets.")
-            return
-        clusters = nx.community.louvain_communities(proj, weight="weight", seed=7)
-        rows = [{"cluster": i + 1, "models": len(c),
-                 "members": ", ".join(sorted((g.nodes[n]["label"] for n in c), key=str.casefold))}
-                for i, c in enumerate(sorted(clusters, key=len, reverse=True))]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=360)
+        _clusters(g)
+
+
+def _clusters(g: nx.Graph) -> None:
+    st.markdown("**Clusters of models sharing datasets**")
+    min_shared = st.slider("Linked when sharing at least … datasets", 1, 10, 3, key="w_min_shared")
+    models = {n for n, d in g.nodes(data=True) if d["group"] == "model"}
+    proj = nx.bipartite.weighted_projected_graph(g, models)
+    proj.remove_edges_from([(a, b) for a, b, w in proj.edges(data="weight") if w < min_shared])
+    proj.remove_nodes_from([n for n in list(proj) if proj.degree(n) == 0])
+    if proj.number_of_nodes() == 0:
+        st.info("No two models share that many datasets.")
+        return
+    clusters = nx.community.louvain_communities(proj, weight="weight", seed=7)
+    rows = [{"cluster": i + 1, "models": len(c),
+             "members": ", ".join(sorted((g.nodes[n]["label"] for n in c), key=str.casefold))}
+            for i, c in enumerate(sorted(clusters, key=len, reverse=True))]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
 
 
 def taxonomy_view(path: str, cap: int, physics: bool) -> None:
@@ -134,29 +171,61 @@ def taxonomy_view(path: str, cap: int, physics: bool) -> None:
     _show(render_network(g, cap=cap, physics=physics))
 
 
+def _citation_note(cites: pd.DataFrame, title: Callable[[str], str]) -> None:
+    """Say plainly where the citations come from: offline, only the survey's references."""
+    sources = run("citation-sources")
+    by = {short(g): int(n) for g, n in zip(sources["g"], sources["links"])}
+    live = sum(n for g, n in by.items() if g in LIVE_CITATION_GRAPHS)
+    if live:
+        said = ", ".join(f"{g}: {n}" for g, n in sorted(by.items()))
+        st.caption(f"Citation links by source ({said}): `kg enrich` and `kg update` add each tracked paper's "
+                   "references and the papers citing SAM, SAM 2 and MedSAM from Semantic Scholar.")
+        return
+    citing = cites["a"].unique()
+    who = f"one paper, {shorten(title(citing[0]), 80)}, citing" if len(citing) == 1 else f"{len(citing)} papers citing"
+    st.info(f"Offline build: the graph's only citations are the survey's own references, {len(cites)} links "
+            f"({who} the papers it reviews; stated by {', '.join(sorted(by))}), so every paper's neighbourhood "
+            "is that paper. Run `kg enrich` (online) to add each paper's references and the papers citing it "
+            "from Semantic Scholar; this view then shows who builds on whom.")
+
+
+def _default_focus(path: str, candidates: list[str]) -> str:
+    table = models_table(path)
+    papers = dict(zip(table["model"], table["paper_iri"])) if not table.empty else {}
+    for name in ANCHOR_MODELS:
+        if papers.get(name) in candidates:
+            return papers[name]
+    return candidates[0]
+
+
 def citations_view(path: str, cap: int, physics: bool) -> None:
     cites = run("citations")
     papers = papers_table(path).set_index("paper")
     if cites.empty:
-        st.info("The graph holds no citation links yet (they come from Semantic Scholar updates and the survey).")
+        st.info("The graph holds no citation links yet: `kg enrich` (online) adds them from Semantic Scholar.")
         return
+    def title(p: str) -> str:
+        return str(papers.loc[p, "title"]) if p in papers.index else p.rsplit("/", 1)[-1]
+
+    _citation_note(cites, title)
     g = nx.DiGraph()
     g.add_edges_from(cites[["a", "b"]].itertuples(index=False))
     rank = nx.pagerank(g) if g.number_of_edges() else {}
 
-    def title(p: str) -> str:
-        return str(papers.loc[p, "title"]) if p in papers.index else p.rsplit("/", 1)[-1]
-
-    candidates = sorted(g.nodes, key=lambda p: -rank.get(p, 0))
-    labels = {p: f"{title(p)[:90]}" for p in candidates}
-    wanted = PAPER_BASE + qp_str("paper") if qp_str("paper") else candidates[0]
-    focus = st.selectbox("Paper", candidates, index=candidates.index(wanted) if wanted in candidates else 0,
-                         format_func=labels.get, key="w_cite_paper")
-    set_qp("paper", slug_of(focus, PAPER_BASE))
+    candidates = sorted(g.nodes, key=lambda p: (-rank.get(p, 0), p))
+    focus_default = _default_focus(path, candidates)
+    shown = list(dict.fromkeys([focus_default, *candidates[:CITATION_CHOICES]]))
+    wanted = PAPER_BASE + qp_str("paper") if qp_str("paper") else None
+    if wanted in g and wanted not in shown:
+        shown.append(wanted)
+    slugs = {slug_of(p, PAPER_BASE): p for p in shown}
+    focus = slugs[url_selectbox("Paper (the most central first)", list(slugs), "paper",
+                                default=slug_of(focus_default, PAPER_BASE),
+                                format_func=lambda s: shorten(title(slugs[s]), 110))]
     radius = url_int("Radius (citation steps)", "radius", lo=1, hi=3, default=1)
     ego = nx.ego_graph(g, focus, radius=radius, undirected=True)
     for n in ego:
-        ego.nodes[n].update(label=title(n)[:40], title=title(n), url=paper_url(n),
+        ego.nodes[n].update(label=shorten(title(n), 40), title=title(n), url=paper_url(n),
                             group="focus" if n == focus else "paper", size=8 + 400 * rank.get(n, 0))
     left, right = st.columns([3, 1])
     with left:

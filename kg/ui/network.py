@@ -30,6 +30,7 @@ PHYSICS_NODE_LIMIT = 300
 STABILIZATION_ITERATIONS = 150
 BIG_GRAPH_ITERATIONS = 60
 DEFAULT_NODE_CAP = 2000
+FIT_MARGIN = 0.9  # zoom out this much after fitting, so no label touches the canvas edge
 
 _EXTERNAL_TAGS = re.compile(
     r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>|<link[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>",
@@ -126,20 +127,31 @@ def render(g: nx.Graph, *, cap: int = DEFAULT_NODE_CAP, physics: bool | None = N
     page = _EXTERNAL_TAGS.sub("", page)
     page = _HEADING.sub("", page)
     page = _COMMENTED_LINKS.sub("", page)
-    script = _CLICK_SCRIPT.replace("__FREEZE__", "false" if live else "true")
+    script = _CLICK_SCRIPT.replace("__FREEZE__", "false" if live else "true").replace("__MARGIN__", str(FIT_MARGIN))
     page = page.replace("</body>", script + "</body>", 1)
     return Picture(page, n, small.number_of_edges(), dropped, live, notes)
 
 
-# Freeze the layout after the capped stabilisation (big graphs); double click on a node with a url
-# opens that page of the app (same origin only) in the top window.
+# Freeze the layout after the capped stabilisation (big graphs). The stabilisation's own fit runs
+# before labels are measured, so a label at the edge was cut ("l SAM 2 (MedSAM-2)"): once drawn,
+# fit again and leave a margin. Double click on a node with a url opens that page of the app
+# (same origin only) in the top window.
 _CLICK_SCRIPT = """
 <script>
 (function () {
   if (typeof network === "undefined") { return; }
-  if (__FREEZE__) {
-    network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  var fitted = false;
+  function fitWithMargin() {
+    network.fit({animation: false});
+    network.moveTo({scale: network.getScale() * __MARGIN__, animation: false});
+    fitted = true;
+    document.body.dataset.fitted = "1";  // the picture is final (what a browser test waits for)
   }
+  network.once("stabilizationIterationsDone", function () {
+    if (__FREEZE__) { network.setOptions({physics: false}); }
+    fitted = false;
+  });
+  network.on("afterDrawing", function () { if (!fitted) { fitWithMargin(); } });
   network.on("doubleClick", function (params) {
     if (!params.nodes.length) { return; }
     var data = nodes.get(params.nodes[0]);
