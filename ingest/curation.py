@@ -40,8 +40,12 @@ from typing import Any
 
 from ingest.text_input import read_text_input
 
-STATUSES = ("accepted", "rejected")
-KEYS = ("paper", "status", "category", "decided")
+STATUSES = ("accepted", "rejected", "maybe")  # "maybe": stays in the queue, with its class and reason
+# Optional text fields, written only when set (so older files stay byte-identical): why, who,
+# and for an acceptance as a model its name, base model, code link and framework; the
+# taxonomy scheme the class belongs to ("" = the original survey taxonomy).
+OPTIONAL_KEYS = ("reason", "by", "model", "based_on", "code", "framework", "scheme")
+KEYS = ("paper", "status", "category", "decided", *OPTIONAL_KEYS)
 MAX_FILE_BYTES = 20_000_000  # ~100,000 decisions; a larger file is not a curation file
 
 # What can stand between '<' and '>' in SPARQL and N-Triples (as kg.queries.check_iri demands).
@@ -56,10 +60,17 @@ class CurationError(ValueError):
 @dataclass(frozen=True)
 class Decision:
     paper: str  # the paper's IRI
-    status: str  # "accepted" or "rejected"
+    status: str  # "accepted", "rejected" or "maybe"
     category: str  # skos:prefLabel of the taxonomy class ("" when none)
     decided: date
     line: int | None = field(default=None, compare=False)  # of its [[decision]] header, when read from a file
+    reason: str = ""
+    by: str = ""
+    model: str = ""
+    based_on: str = ""
+    code: str = ""
+    framework: str = ""
+    scheme: str = ""
 
 
 def decision_problems(decision: Decision) -> list[str]:
@@ -74,6 +85,9 @@ def decision_problems(decision: Decision) -> list[str]:
         problems.append(f"category {decision.category!r} is not a text (a taxonomy class label, or \"\")")
     if not isinstance(decision.decided, date):
         problems.append(f"decided {decision.decided!r} is not a date (YYYY-MM-DD)")
+    for key in OPTIONAL_KEYS:
+        if not isinstance(getattr(decision, key), str):
+            problems.append(f"{key} {getattr(decision, key)!r} is not a text")
     return problems
 
 
@@ -120,7 +134,8 @@ def _decision(path: Path, entry: Any, number: int, line: int | None) -> Decision
             decided = date.fromisoformat(decided)
         except ValueError:
             pass  # reported below as not a date
-    decision = Decision(entry["paper"], entry["status"], entry.get("category", ""), decided, line)
+    decision = Decision(entry["paper"], entry["status"], entry.get("category", ""), decided, line,
+                        **{k: entry[k] for k in OPTIONAL_KEYS if k in entry})
     problems = decision_problems(decision)
     if problems:
         raise CurationError(f"{where}: {'; '.join(problems)}; fix the entry")
@@ -147,6 +162,7 @@ def format_decision(decision: Decision) -> str:
         f"status = {_toml_string(decision.status)}\n"
         f"category = {_toml_string(decision.category)}\n"
         f"decided = {decision.decided.isoformat()}\n"
+        + "".join(f"{k} = {_toml_string(getattr(decision, k))}\n" for k in OPTIONAL_KEYS if getattr(decision, k))
     )
 
 

@@ -134,9 +134,15 @@ def _print_build_report(report: BuildReport, where: str, verbose: bool) -> None:
         console.print("  unresolved: none")
     shown = f"  names resolved other than exactly: {len(report.notes)}"
     console.print(shown + ("" if verbose else " (-v lists them)"))
+    people = report.people
+    if people is not None:
+        console.print(f"  people {people.people} ({people.merged} matched across name orders and spellings, "
+                      f"{len(people.near_misses)} near misses kept apart)" + ("" if verbose else " (-v lists them)"))
     if verbose:
         for note in report.notes + report.backbone_notes:
             console.print(f"    {note}")
+        for line in (people.merges + [f"near miss: {n}" for n in people.near_misses]) if people else []:
+            console.print(f"    person: {line}")
     else:
         for note in report.backbone_notes:
             console.print(f"  [dim]lineage:[/dim] {note}")
@@ -188,20 +194,6 @@ def query(ctx: click.Context, query: str | None, fmt: str, list_saved: bool) -> 
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "csv"]),
-              default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path) -> None:
-    """Export the graph (triple formats: the union of all sources; nquads/trig keep named graphs)."""
-    from kg.export import export as run_export
-
-    store = open_store(ctx, read_only=True)
-    run_export(store, fmt, output)
-    console.print(f"wrote {output} ({output.stat().st_size} bytes, {fmt})")
-
-
-@click.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "nt", "turtle"]), default=None,
               help="Default: from the file's extension (.nq, .trig, .nt, .ttl).")
@@ -218,26 +210,6 @@ def restore(ctx: click.Context, source: Path, fmt: str | None, graph: str | None
     except StoreError as exc:
         raise click.ClickException(redact_text(str(exc))) from exc
     console.print(f"restored {count} quads from {source} into {redact_url(str(where))}")
-
-
-@click.command()
-@click.option("--max", "max_shown", default=50, show_default=True, help="Violations to print.")
-@click.pass_context
-def validate(ctx: click.Context, max_shown: int) -> None:
-    """Validate the graph against shapes.ttl (SHACL); exit 1 on any violation."""
-    from kg.validate import validate_store
-
-    store = open_store(ctx, read_only=True)
-    with console.status("validating"):
-        report = validate_store(store)
-    if report.conforms:
-        console.print("[green]conforms[/green]: no SHACL violations")
-        return
-    console.print(f"[red]{len(report.violations)} SHACL violation(s)[/red]")
-    for v in report.violations[:max_shown]:
-        path = v.path.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if v.path else "-"
-        console.print(f"  {v.severity}: {v.focus} [{path}] {v.message}")
-    sys.exit(1)
 
 
 @click.command()
@@ -264,4 +236,4 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         out.print(f"last build: {s['last_build']['ended']} ({s['last_build']['activity']})")
 
 
-COMMANDS = [build, query, export, restore, validate, stats]
+COMMANDS = [build, query, restore, stats]

@@ -1,6 +1,6 @@
 """The ``kg`` click group. Every command takes ``--store DIR|URL`` (or ``$MSKG_STORE``) and
 exits non-zero on failure with a message that names the input and the fix. The commands
-live by family: :mod:`kg.cli.graph` (build, query, export, restore, validate, stats),
+live by family: :mod:`kg.cli.graph` (build, query, restore, stats), :mod:`kg.cli.exports` (export, validate),
 :mod:`kg.cli.live` (enrich, update), :mod:`kg.cli.review` (review, classify),
 :mod:`kg.cli.server` (serve, bench)."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.exports import COMMANDS as EXPORT_COMMANDS
 from kg.cli.graph import COMMANDS as GRAPH_COMMANDS
 from kg.cli.live import COMMANDS as LIVE_COMMANDS
 from kg.cli.review import COMMANDS as REVIEW_COMMANDS
@@ -25,5 +26,5 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj["store"] = store
 
 
-for _command in (*GRAPH_COMMANDS, *LIVE_COMMANDS, *REVIEW_COMMANDS, *SERVER_COMMANDS):
+for _command in (*GRAPH_COMMANDS, *EXPORT_COMMANDS, *LIVE_COMMANDS, *REVIEW_COMMANDS, *SERVER_COMMANDS):
     main.add_command(_command)

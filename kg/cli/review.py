@@ -15,10 +15,11 @@ from kg.cli.common import location, open_store
 from kg.store import Store, StoreError, store_url
 from kg.taxonomy import Category, bundled_categories, taxonomy_categories
 from ingest.redact import redact_text, redact_url
-from ingest.curation import CurationError, Decision, append_decision, format_decision, latest_decisions
+from ingest.curation import CurationError, Decision, append_decision, format_decision, latest_decisions, read_decisions
 from kg.paths import curation_file
 from kg.queries import internal
-from kg.tracker.review import UnknownPaper, apply_curation, queue, resolve_paper
+from kg.tracker.review import UnknownPaper, apply_curation, queue, reclassify, rejection_streak, resolve_paper
+from kg.tracker.suggest import default_decider
 
 
 @click.group()
@@ -30,32 +31,59 @@ def review() -> None:
 
 
 @review.command("list")
-@click.option("--status", type=click.Choice(["candidate", "accepted", "rejected", "all"]), default="candidate",
-              show_default=True)
+@click.option("--status", type=click.Choice(["candidate", "maybe", "accepted", "rejected", "all"]), default="candidate",
+              show_default=True,
+              help="Which papers: the open queue (candidate; maybe stays in it), decided ones, or all.")
+@click.option("--order", type=click.Choice(["uncertain", "screening"]), default="uncertain", show_default=True,
+              help="uncertain: the least certain first (a few picks outside the model's favourites mixed in); "
+                   "screening: the most likely in scope first.")
+@click.option("--definitions", is_flag=True, help="Print each paper's class definition under its title.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
 @click.pass_context
-def review_list(ctx: click.Context, status: str, as_json: bool) -> None:
-    """Papers in the review queue (best confidence first)."""
+def review_list(ctx: click.Context, status: str, order: str, definitions: bool, as_json: bool) -> None:
+    """Papers in the review queue, with the top two classes and their probabilities."""
     store = open_store(ctx, read_only=True)
-    items = queue(store, status)
+    path = curation_file(location(ctx))
+    try:
+        decisions = latest_decisions(path) if path is not None else {}
+        streak = rejection_streak(read_decisions(path)) if path is not None else 0
+    except CurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    items = queue(store, status, order=order, decisions=decisions)
     if as_json:
         for item in items:
-            click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(item.to_dict(), ensure_ascii=False, default=str))
         return
+    _print_queue(items, status, definitions)
+    if streak:
+        click.echo(f"{streak} paper(s) rejected in a row since the last accepted one", err=True)
+
+
+def _print_queue(items: list[Any], status: str, definitions: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"{len(items)} paper(s), status {status}")
-    for col in ("paper", "title", "class", "conf.", "status"):
+    for col in ("paper", "title", "class", "runner-up", "conf.", "status", "flags"):
         table.add_column(col, overflow="fold")
     for i in items:
         short = i.arxiv or i.paper.rsplit("/id/", 1)[-1]
+        top2 = list(getattr(i, "top2", None) or [])
+        first = f"{top2[0][0]} ({top2[0][1]:.2f})" if top2 else (i.category or i.predicted or "")
+        second = f"{top2[1][0]} ({top2[1][1]:.2f})" if len(top2) > 1 else ""
+        flags = ", ".join(f for f, on in (("needs a class", getattr(i, "needs_class", False)),
+                                          ("explore", getattr(i, "explored", False))) if on)
+        title = i.title + (f"\n[dim]{getattr(i, 'definition', '') or ''}[/dim]" if definitions else "")
+        reason = getattr(i, "reason", "") or ""
         confidence = f"{i.confidence:.2f}" if i.confidence is not None else ""
-        table.add_row(short, i.title, i.category or i.predicted or "", confidence, i.status)
+        table.add_row(short, title, i.category or first, second, confidence,
+                      i.status + (f" ({reason})" if reason else ""), flags)
     Console().print(table)
 
 
-def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: str | None) -> None:
+def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: str | None,
+            **fields: str) -> None:
+    """Record ``status`` for ``papers`` (with ``fields``: reason, by...) and apply it."""
     writable = True
     try:
         store = Store.open(location(ctx))
@@ -79,7 +107,8 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
     if unknown:  # a decision on a paper the graph lacks would make every later build fail validation
         raise click.BadParameter(f"no paper {', '.join(unknown)} in the graph (see `kg review list`); nothing written",
                                  param_hint="PAPER")
-    decisions = [Decision(iri, status, category or "", date.today()) for iri in iris]
+    fields = {k: v for k, v in fields.items() if v}
+    decisions = [Decision(iri, status, category or "", date.today(), **fields) for iri in iris]
     try:
         for decision in decisions:
             format_decision(decision)  # every decision is checked before the first is written
@@ -100,22 +129,82 @@ def _papers_in_graph(store: Store, iris: list[str]) -> set[str]:
     return {row["p"] for row in store.select(internal("titles-of-papers", papers=iris)).rows}
 
 
+_REASON = click.option("--reason", default="", help="Why (free text, kept with the decision).")
+_BY = click.option("--by", default="", help="Who decides (default: git config user.name, else the login name).")
+
+
 @review.command("accept")
 @click.argument("papers", nargs=-1, required=True)
 @click.option("--category", metavar="LABEL", help="The taxonomy class (skos:prefLabel) to file the paper under "
               "instead of the predicted one.")
+@click.option("--model", "model", metavar="NAME", help="Accept the paper as introducing the model NAME (one paper): "
+              "suggestions are shown first, and the model joins the Models page, the lineage and the list.")
+@click.option("--based-on", default=None, metavar="MODEL", help="With --model: the model it adapts (e.g. 'SAM 2').")
+@click.option("--code", default=None, metavar="URL", help="With --model: its code repository.")
+@click.option("--framework", type=click.Choice(["generalist", "task-specific"]), default=None,
+              help="With --model: generalist or task-specific.")
+@click.option("--result", "results", type=int, multiple=True, metavar="N",
+              help="With --model: confirm the N-th result claim of the suggestions (repeat); none is stored without.")
+@click.option("-y", "--yes", is_flag=True, help="With --model: take the suggestions without asking.")
+@_REASON
+@_BY
 @click.pass_context
-def review_accept(ctx: click.Context, papers: tuple[str, ...], category: str | None) -> None:
-    """Accept PAPERS (IRIs, arXiv ids or DOIs) into the graph."""
-    _decide(ctx, papers, "accepted", category)
+def review_accept(ctx: click.Context, papers: tuple[str, ...], category: str | None, model: str | None,
+                  based_on: str | None, code: str | None, framework: str | None, results: tuple[int, ...],
+                  yes: bool, reason: str, by: str) -> None:
+    """Accept PAPERS (IRIs, arXiv ids or DOIs) into the graph (with --model: as a model)."""
+    by = by or default_decider()
+    if model is None:
+        _decide(ctx, papers, "accepted", category, reason=reason, by=by)
+        return
+    if len(papers) != 1:
+        raise click.UsageError("--model names the model of one paper; accept one paper at a time")
+    from kg.cli.accept import accept_as_model
+
+    accept_as_model(ctx, papers[0], model=model, category=category, based_on=based_on, code=code,
+                    framework=framework, results=results, yes=yes, reason=reason, by=by)
 
 
 @review.command("reject")
 @click.argument("papers", nargs=-1, required=True)
+@_REASON
+@_BY
 @click.pass_context
-def review_reject(ctx: click.Context, papers: tuple[str, ...]) -> None:
+def review_reject(ctx: click.Context, papers: tuple[str, ...], reason: str, by: str) -> None:
     """Reject PAPERS: they leave the queue and are never proposed again."""
-    _decide(ctx, papers, "rejected", None)
+    _decide(ctx, papers, "rejected", None, reason=reason, by=by or default_decider())
+
+
+@review.command("maybe")
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--category", metavar="LABEL", help="The class to keep it under meanwhile.")
+@_REASON
+@_BY
+@click.pass_context
+def review_maybe(ctx: click.Context, papers: tuple[str, ...], category: str | None, reason: str, by: str) -> None:
+    """Keep PAPERS in the queue, undecided, with a reason (and a class) for the next look."""
+    _decide(ctx, papers, "maybe", category, reason=reason, by=by or default_decider())
+
+
+@review.command("classify")
+@click.argument("paper")
+@click.argument("label")
+@_REASON
+@_BY
+@click.pass_context
+def review_classify(ctx: click.Context, paper: str, label: str, reason: str, by: str) -> None:
+    """Change PAPER's class to LABEL (an accepted paper stays accepted; any other becomes "maybe")."""
+    store = open_store(ctx, read_only=True)
+    path = curation_file(location(ctx))
+    try:
+        iri = resolve_paper(store, paper)
+        current = latest_decisions(path) if path is not None else {}
+        decision = reclassify(store, iri, label, current, reason=reason)
+    except UnknownPaper as exc:
+        raise click.BadParameter(str(exc), param_hint="PAPER") from exc
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="LABEL") from exc
+    _decide(ctx, (iri,), decision.status, label, reason=reason, by=by or default_decider())
 
 
 @click.command("classify")
