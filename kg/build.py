@@ -24,6 +24,7 @@ from kg.mapping.survey import map_survey_reported
 from kg.known_models import known_names_in, known_papers, known_papers_in
 from kg.mapping.curated import curated_facts
 from kg.paths import curation_file, results_table_file
+from kg.schemes import adoption_update
 from kg.people import PeopleReport
 from kg.resolve import resolve
 from kg.resources import ONTOLOGY_FILE
@@ -104,7 +105,9 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
     provenance = provenance_update(run, _now(), counts=counts, comments=[],
                                    graphs={name: len(graph) for name, graph in mapped.graphs.items()}, extra=extra)
     # Human decisions are re-applied by every build, in the same transaction.
-    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, _curation_update_for(store, mapped)]))
+    adoption = adoption_update(store, curation_file(store.url or store.path))  # the taxonomy version in force
+    curation = _curation_update_for(store, mapped)
+    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, curation, adoption]))
     store.flush()
     return BuildReport(
         counts=mapped.counts, triples=triples, problems=problems, notes=notes, backbone_notes=backbone_notes,

@@ -58,7 +58,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None, query_name: str | 
         from kg.release import write_release
 
         write_release(store, output)
-    size = output.stat().st_size if output.is_file() else sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    files = [output] if output.is_file() else [p for p in output.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
     console.print(f"wrote {output} ({size} bytes, {fmt})")
 
 

@@ -18,6 +18,8 @@ from ingest.redact import redact_text, redact_url
 from ingest.curation import CurationError, Decision, append_decision, format_decision, latest_decisions, read_decisions
 from kg.paths import curation_file
 from kg.queries import internal
+from kg.schemes import scheme_in_force
+from kg.vocab import TAXONOMY_SCHEME
 from kg.tracker.review import UnknownPaper, apply_curation, queue, reclassify, rejection_streak, resolve_paper
 from kg.tracker.suggest import default_decider
 
@@ -107,6 +109,9 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
     if unknown:  # a decision on a paper the graph lacks would make every later build fail validation
         raise click.BadParameter(f"no paper {', '.join(unknown)} in the graph (see `kg review list`); nothing written",
                                  param_hint="PAPER")
+    in_force = scheme_in_force(store)
+    if category and in_force != str(TAXONOMY_SCHEME):  # a class of an adopted version names its scheme
+        fields["scheme"] = in_force
     fields = {k: v for k, v in fields.items() if v}
     decisions = [Decision(iri, status, category or "", date.today(), **fields) for iri in iris]
     try:

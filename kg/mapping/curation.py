@@ -6,9 +6,10 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from ingest.curation import Decision
-from kg.mapping.terms import concept_iri, date_literal
+from kg.mapping.schemes import scheme_concept_iri
+from kg.mapping.terms import date_literal
 from kg.queries import internal
-from kg.vocab import MSKG, RDF
+from kg.vocab import MSKG, RDF, TAXONOMY_SCHEME
 
 
 def curation_update(decisions: dict[str, Decision], extra: Graph | None = None) -> str:
@@ -29,7 +30,7 @@ def curation_update(decisions: dict[str, Decision], extra: Graph | None = None) 
             g.add((paper, MSKG.decidedBy, Literal(d.by)))
         if d.status in ("accepted", "maybe"):  # a "maybe" stays in the queue with a class, as reviewed
             if d.category:
-                g.add((paper, MSKG.category, concept_iri(d.category)))
+                g.add((paper, MSKG.category, scheme_concept_iri(d.scheme or str(TAXONOMY_SCHEME), d.category)))
             else:
                 take_prediction.append(d.paper)
     return internal("curation-rebuild", data=g.serialize(format="nt"), take_prediction=take_prediction)

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.tracker.scheme_digest import scheme_change_markdown
+
 if TYPE_CHECKING:  # pragma: no cover
     from kg.tracker.report import UpdateReport
 
@@ -77,6 +79,7 @@ def markdown(report: UpdateReport) -> str:
         lines.append(f"Not compared: {lc.note}")
     else:
         lines.append(f"{lc.url}: {lc.rows} rows, compared with {lc.compared_with}.")
+        lines += scheme_change_markdown(lc.scheme_change) if lc.scheme_change is not None else []
         lines.append("")
         lines.append(f"### New rows ({len(lc.new_rows)})")
         lines += [

@@ -35,7 +35,7 @@ from kg.mapping import Run, curation_update, insert_update, map_citation, proven
 from kg.mapping.curated import curated_facts
 from kg.paths import results_table_file
 from kg.queries import internal, join_updates
-from kg.schemes import scheme_in_force
+from kg.schemes import adoption_update, scheme_in_force
 from kg.store import Store
 from kg.taxonomy import taxonomy_categories
 from kg.tracker.classify import PaperClassifier
@@ -133,7 +133,7 @@ def _curated_facts(store: Store, decisions: dict[str, Decision], placed: Placeme
 
 
 def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cites: _Citations,
-           snapshot_update: str, decisions: dict[str, Decision]) -> None:
+           snapshot_update: str, decisions: dict[str, Decision], curation_file: Path | None) -> None:
     """The run's one transaction: candidates, citations, list snapshot, curation, provenance."""
     written = ([CANDIDATES] if len(placed.graph) else []) + ([SEMANTIC_SCHOLAR] if len(cites.for_s2) else []) \
         + ([SURVEY_LIST_UPSTREAM] if snapshot_update else []) \
@@ -149,7 +149,7 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
     comments = [f"{s.name}: {'ok' if s.ok else 'failed'}; {s.note}" for s in report.sources]
     store.update(join_updates([
         insert_update(CANDIDATES, placed.graph), insert_update(SEMANTIC_SCHOLAR, cites.for_s2), snapshot_update,
-        curation_update(decisions, _curated_facts(store, decisions, placed)),
+        curation_update(decisions, _curated_facts(store, decisions, placed)), adoption_update(store, curation_file),
         provenance_update(run, datetime.now(timezone.utc), counts=counts, comments=comments, graphs=written,
                           extra=extra),
     ]))
@@ -197,7 +197,7 @@ def run_update(store: Store, *, policy: HttpPolicy, config: DiscoveryConfig | No
                           d.failures, None, 0.0)
     if report.did_anything:
         say("writing")
-        _write(store, report, run, placed, cites, snapshot_update, decisions)
+        _write(store, report, run, placed, cites, snapshot_update, decisions, curation_file)
         report.activity = str(run.iri)
     report.ended = datetime.now(timezone.utc)
     report.seconds = time.perf_counter() - t0
