@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from apptest import PAGES, ROOT, elements, no_exception, page, point_app_at
+from apptest import PAGES, ROOT, elements, no_exception, page, point_app_at, whole_app
 from streamlit.testing.v1 import AppTest
 
 from kg.build import build
@@ -324,3 +324,27 @@ def test_hostile_names_stay_text_in_compare_and_search(hostile_app: Path) -> Non
     at.sidebar.text_input(key="w_search").input("script alert").run()
     labels = [link.proto.label for link in elements(at, "page_link")]
     assert labels and all("<script>" not in label for label in labels)
+
+
+def test_the_app_follows_a_new_build_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-only handle and the cached answers are dropped when the graph's version
+    changes (here: a model added after the first page run), not when a timer runs out."""
+    from kg.stats import class_counts
+    from kg.ui.common import open_store
+
+    store_dir = tmp_path / "store"
+    store = Store.open(store_dir)
+    build(store)
+    del store
+    point_app_at(store_dir, monkeypatch, tmp_path)
+    first = whole_app().run()
+    no_exception(first)
+    assert class_counts(open_store(str(store_dir)))["models"] == 83
+    writer = Store.open(store_dir)  # the app's handle is read-only: a writer may open the store
+    writer.update("""INSERT DATA { GRAPH <https://w3id.org/medseg-kg/graph/test-update> {
+        <https://w3id.org/medseg-kg/id/model/newcomer> a <https://w3id.org/medseg-kg/ontology#Model> } }""")
+    writer.flush()
+    del writer
+    second = whole_app().run()
+    no_exception(second)
+    assert class_counts(open_store(str(store_dir)))["models"] == 84

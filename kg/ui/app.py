@@ -9,7 +9,8 @@ import streamlit as st
 from kg.store import StoreError
 from kg.ui import (compare, datasets, entity, gaps, graphs, leaderboard, models, overview, person, results, search,
                    sparql, whats_new)
-from kg.ui.common import open_store, store_path
+from ingest.redact import redact_text, redact_url
+from kg.ui.common import open_store, refresh_on_new_version, store_path
 
 HOME = st.Page(overview.render, title="Overview", icon=":material/home:", url_path="home", default=True)
 MODEL = st.Page(entity.render_model, title="Model page", icon=":material/deployed_code:", url_path="model")
@@ -42,14 +43,15 @@ SEARCH_TARGETS = {"model": MODEL, "paper": PAPER, "dataset": DATASETS, "author":
 def main() -> None:
     st.set_page_config(page_title="medseg-kg", page_icon=":material/hub:", layout="wide")
     page = st.navigation(PAGES, expanded=True)  # every page listed, none behind "View more"
+    refresh_on_new_version(store_path())
     try:
         open_store(store_path())
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(redact_text(str(exc)))
         st.info("Build the graph first: `kg build` (or set MSKG_STORE to a built store).")
         st.stop()
     search.sidebar(store_path(), SEARCH_TARGETS)
-    st.sidebar.caption(f"Store: {store_path()} (read-only)")
+    st.sidebar.caption(f"Store: {redact_url(store_path())} (read-only)")
     page.run()
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from ingest.survey_list import is_web_url
 from kg.queries import internal, saved_text
-from kg.store import Store, StoreError, default_store_location
+from kg.store import Store, StoreError, default_store_location, store_version
 from kg.vocab import ID, short_iri
 
 MODEL_BASE = str(ID) + "model/"
@@ -34,6 +34,23 @@ TAXONOMY_BASE = str(ID) + "taxonomy/"
 def store_path() -> str:
     """The store directory or SPARQL endpoint URL ($MSKG_STORE as given)."""
     return str(default_store_location())
+
+
+_SEEN_VERSION: dict[str, str] = {}  # store path -> the graph version the caches hold (process-wide)
+
+
+def refresh_on_new_version(path: str) -> None:
+    """Drop every cached handle and answer when the graph changed since they were made (a
+    build, update, enrich, review or restore landed): the caches follow the graph's version,
+    not a timer. The version of a store directory is read from its files without opening it."""
+    try:
+        version = store_version(path)
+    except (StoreError, OSError):
+        return  # no graph yet: the page says so
+    if _SEEN_VERSION.get(path) not in (None, version):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    _SEEN_VERSION[path] = version
 
 
 @st.cache_resource(show_spinner=False)
