@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import join_values, paper_web_url, run, year_of
+from kg.ui.common import join_values, paper_web_url, run, run_with, year_of
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -208,3 +208,16 @@ def papers_table(path: str) -> pd.DataFrame:
     papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
     return papers
 
+
+
+def papers_about(iris: list[str]) -> pd.DataFrame:
+    """The rows of :func:`papers_table` for the papers ``iris`` only, asked of the store for
+    those (the sources of a page's numbers: a few hundred papers, not every paper)."""
+    wanted = sorted({i for i in iris if isinstance(i, str)})
+    if not wanted:
+        return pd.DataFrame(columns=["paper", "title", "issued", "arxiv", "doi", "authors", "bibKey", "bibtex",
+                                     "venues", "year"]).set_index("paper")
+    papers = run_with("papers-about", papers=wanted)
+    papers["year"] = papers["issued"].apply(year_of)
+    papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
+    return papers.set_index("paper")

@@ -11,7 +11,7 @@ import streamlit as st
 from kg.ui.bibtex import paper_bibtex
 from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_url, person_url, qp_str, run, run_about,
                           short, slug_of, store_path, url_selectbox)
-from kg.ui.data import models_table, papers_table, results_table
+from kg.ui.data import models_table, papers_about, papers_table, results_table
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
 
@@ -104,9 +104,8 @@ def render_model() -> None:
     if isinstance(row["title"], str):
         st.caption(md_escape(row["title"]))
 
-    papers = papers_table(path).set_index("paper")
     if isinstance(row["paper_iri"], str):
-        bib = bibtex_for(row["paper_iri"], papers)
+        bib = bibtex_for(row["paper_iri"], papers_about([row["paper_iri"]]))
         if bib:
             st.markdown("**BibTeX** (generated from the paper's facts; copy with the button)")
             st.code(bib, language="latex")

@@ -16,7 +16,7 @@ from kg.ui.bibtex import paper_bibtex
 from kg.ui.charts import FRAMEWORKS, ranked_bars
 from kg.ui.common import (empty_note, model_url, paper_url, qp_str, set_qp, store_path, url_multiselect,
                           url_text)
-from kg.ui.data import datasets_table, papers_table, results_table
+from kg.ui.data import datasets_table, papers_about, results_table
 
 AXES = {"dataset": "dataset", "segmented object": "objects", "anatomical structure": "anatomy",
         "body region": "regions"}
@@ -133,8 +133,8 @@ def _chart(picked: pd.DataFrame) -> None:
         "framework", "number", "source"]), width="content")
 
 
-def _sources(picked: pd.DataFrame, path: str) -> None:
-    papers = papers_table(path).set_index("paper")
+def _sources(picked: pd.DataFrame) -> None:
+    papers = papers_about(list(picked["src"].dropna().unique()))
     src = picked.sort_values(["dataset", "dice"], ascending=[True, False])
 
     def bib(p: str) -> str:
@@ -188,4 +188,4 @@ def render() -> None:
     with chart_tab:
         _chart(picked)
     with source_tab:
-        _sources(picked, path)
+        _sources(picked)
