@@ -121,12 +121,13 @@ def test_html_200_is_a_bad_response(fake_api: FakeApi) -> None:
         source_for(fake_api).papers(["2304.12306"])
 
 
-def test_references_keep_unresolved_entries(fake_api: FakeApi) -> None:
+def test_references_count_unresolved_entries_and_return_only_papers(fake_api: FakeApi) -> None:
     fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references", json_reply(recorded_json("s2/references-medsam.json")))
-    refs = source_for(fake_api).references("2304.12306")
-    assert [r.arxiv_id for r in refs] == ["2304.02643", "1505.04597", None]
-    assert refs[2].title == "Medical Segmentation Decathlon challenge data" and refs[2].s2_paper_id is None
-    assert refs[1].doi == "10.1007/978-3-319-24574-4_28"
+    listing = source_for(fake_api).references("2304.12306")
+    assert [r.arxiv_id for r in listing.records] == ["2304.02643", "1505.04597"]
+    # "Medical Segmentation Decathlon challenge data" has no paperId: counted, not a paper
+    assert listing.unresolved == 1 and listing.complete
+    assert listing.records[1].doi == "10.1007/978-3-319-24574-4_28"
 
 
 def _citation_pages(total: int):
@@ -152,7 +153,7 @@ def _citation_pages(total: int):
 def test_citations_follow_pages(fake_api: FakeApi) -> None:
     fake_api.handle("GET", "/graph/v1/paper/ARXIV:2304.02643/citations", _citation_pages(2500))
     source = source_for(fake_api)
-    records = source.citations("2304.02643")
+    records = source.citations("2304.02643").records
     assert len(records) == 2500 and len({r.s2_paper_id for r in records}) == 2500
     assert [s.query["offset"][0] for s in fake_api.seen] == ["0", "1000", "2000"]
     assert not source.report.problems
@@ -161,8 +162,9 @@ def test_citations_follow_pages(fake_api: FakeApi) -> None:
 def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi) -> None:
     fake_api.handle("GET", "/graph/v1/paper/ARXIV:2304.02643/citations", _citation_pages(25000))
     source = source_for(fake_api)
-    records = source.citations("2304.02643")
-    assert len(records) == 9999
+    listing = source.citations("2304.02643")
+    records = listing.records
+    assert len(records) == 9999 and not listing.complete
     for seen in fake_api.seen:
         assert int(seen.query["offset"][0]) + int(seen.query["limit"][0]) <= 9999
     assert any("truncated at 9999" in p.reason for p in source.report.problems)
@@ -171,7 +173,7 @@ def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi)
 def test_citations_since_a_date(fake_api: FakeApi) -> None:
     # the weekly update asks for the citers of each anchor paper this way (anchors are kg's)
     fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations", json_reply(recorded_json("s2/citations-sam2.json")))
-    citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1))
+    citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1)).records
     citing = sorted(r.arxiv_id for r in citers)
     # 2504.03600 and 2412.13742 by date; 2411.17363 has only a year (2025) and is kept
     assert citing == ["2411.17363", "2412.13742", "2504.03600"]
@@ -191,7 +193,7 @@ def test_search_encodes_ampersand_and_hash(fake_api: FakeApi) -> None:
 
     fake_api.handle("GET", "/graph/v1/paper/search", search)
     source = SemanticScholarSource(fast_policy(), api_url=fake_api.url, min_interval=0)
-    records = source.search("SAM & MedSAM #adapter", year="2023-2025", max_results=3)
+    records = source.search("SAM & MedSAM #adapter", year="2023-2025", max_results=3).records
     assert [r.arxiv_id for r in records] == ["2304.12306", "2308.16184", "2304.13785"]
     first = fake_api.seen[0]
     assert first.query["query"] == ["SAM & MedSAM #adapter"]
@@ -201,7 +203,8 @@ def test_search_encodes_ampersand_and_hash(fake_api: FakeApi) -> None:
 
 def test_search_with_publication_date_window(fake_api: FakeApi) -> None:
     fake_api.add("GET", "/graph/v1/paper/search", json_reply({"total": 0, "offset": 0, "data": []}))
-    assert source_for(fake_api).search("medical segment anything", publication_date_or_year="2025-06-01:2025-06-08") == []
+    listing = source_for(fake_api).search("medical segment anything", publication_date_or_year="2025-06-01:2025-06-08")
+    assert listing.records == [] and listing.complete
     assert fake_api.seen[0].query["publicationDateOrYear"] == ["2025-06-01:2025-06-08"]
 
 

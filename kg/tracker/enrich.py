@@ -3,11 +3,20 @@ references of tracked papers and the papers citing the anchor papers.
 
 Identity goes through :class:`kg.tracker.paper_index.PaperIndex` (arXiv id, DOI, Semantic
 Scholar id, normalised title), so a preprint and its published version stay one node, also
-when Semantic Scholar lists both in one reference list.
+when Semantic Scholar lists both in one reference list; every record of a paper in one run
+is merged into one description per source (:func:`kg.mapping.map_live_record`).
+
+What enrich writes about a paper. The tracked (survey) papers: their records from both
+sources. A paper first described by enrich (a reference, a citer of an anchor): its record,
+refreshed whenever the run sees it again. A paper another graph describes (a candidate of
+the update, say): only the citation edge. A reference Semantic Scholar could not resolve is
+no paper: the citing paper keeps their count (``mskg:unresolvedReferenceCount``).
 
 Safety: all writes of a run go to the store in one transaction at the end, per subject
-(refreshed papers replace their own triples in the source's graph; nothing else is
-removed), so an unreachable source or a failed run keeps what is stored.
+(refreshed papers replace their own triples in the source's graph; a reference list is
+replaced only when it was read again completely; nothing else is removed), so an unreachable
+source or a failed run keeps what is stored. The same transaction repairs what earlier
+versions stored: arXiv DOIs as ``bibo:doi`` and unresolved references as title-only papers.
 """
 
 from __future__ import annotations
@@ -22,14 +31,15 @@ from rdflib import Graph, URIRef
 
 from ingest.arxiv import ArxivSource
 from ingest.http import HttpPolicy, SourceError
-from ingest.records import PaperRecord
+from ingest.records import Listing, PaperRecord
 from ingest.semantic_scholar import SemanticScholarSource
 from kg.mapping import Run, map_citation, map_live_record, provenance_update
+from kg.mapping.live import map_unresolved_references
 from kg.queries import internal, join_updates
 from kg.store import Store
 from kg.tracker.config import default_anchors
 from kg.tracker.paper_index import PaperIndex
-from kg.vocab import ARXIV, MSKG, SEMANTIC_SCHOLAR
+from kg.vocab import ARXIV, CANDIDATES, MSKG, SEMANTIC_SCHOLAR
 
 
 @dataclass
@@ -39,6 +49,7 @@ class SourceOutcome:
     papers: int = 0
     new_papers: int = 0
     citations: int = 0
+    unresolved: int = 0  # references the source could not resolve (counted, not added)
     failures: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -49,6 +60,7 @@ class EnrichReport:
     conflicts: list[str]
     activity: str | None
     seconds: float
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def did_anything(self) -> bool:
@@ -62,15 +74,16 @@ class _GraphWrite:
         self.name = name
         self.graph = Graph()
         self.refreshed: set[str] = set()  # metadata subjects (old non-citation triples removed)
-        self.references_refreshed: set[str] = set()  # papers whose old outgoing citations are removed
+        self.references_refreshed: set[str] = set()  # papers whose old reference lists are removed
 
     def update(self) -> str:
         parts = []
         if self.refreshed:
-            parts.append(internal("refresh-subjects", graph=str(self.name), subjects=sorted(self.refreshed)))
+            parts.append(internal("refresh-live-subjects", graph=str(self.name), subjects=sorted(self.refreshed)))
         if self.references_refreshed:
-            parts.append(internal("refresh-references", graph=str(self.name),
+            parts.append(internal("refresh-live-references", graph=str(self.name),
                                   subjects=sorted(self.references_refreshed)))
+        parts.append(internal("drop-unidentified-live-papers", graph=str(self.name)))
         if len(self.graph):
             parts.append(internal("insert-into-graph", graph=str(self.name), data=self.graph.serialize(format="nt")))
         return join_updates(parts)
@@ -83,7 +96,7 @@ class _Enrichment:
         self.policy = policy
         self.index = PaperIndex.from_store(store, exclude_graphs=(ARXIV, SEMANTIC_SCHOLAR))
         self.conflicts: list[str] = []
-        self.added: set[str] = set()  # papers first written by this run
+        self.added: set[str] = set()  # papers this run describes that no other graph describes
 
     def write(self, w: _GraphWrite, r: PaperRecord, iri: str | None = None) -> tuple[str, bool]:
         new = False
@@ -93,6 +106,16 @@ class _Enrichment:
             self.index.resolve(r)  # register the record's identifiers under the known IRI
         self.conflicts.extend(map_live_record(w.graph, URIRef(iri), r, self.index.known(iri)))
         w.refreshed.add(iri)
+        return iri, new
+
+    def linked(self, w: _GraphWrite, r: PaperRecord) -> tuple[str, bool]:
+        """The node of a reference or a citer: described by another graph, it only gets the
+        edge; new, or enrich's own, its record is (re)written, merged with this run's others."""
+        existing = self.index.find(r)
+        if existing is not None and existing in self.index.external and existing not in self.added:
+            return existing, False
+        iri, new = self.write(w, r, existing)
+        self.added.add(iri)
         return iri, new
 
     def failures_of(self, out: SourceOutcome, host_hint: str) -> None:
@@ -122,19 +145,16 @@ def _s2_references(run: _Enrichment, source: Any, s2_ids: dict[str, str], out: S
                    w: _GraphWrite) -> None:
     for citing, s2_id in s2_ids.items():
         try:
-            refs = source.references(s2_id, strict=True)
+            listing: Listing = source.references(s2_id, strict=True)
         except SourceError:
             continue  # reported in the policy's report; this paper keeps its stored references
-        w.references_refreshed.add(citing)
-        for ref in refs:
-            if not (ref.title or ref.arxiv_id or ref.doi or ref.s2_paper_id):
-                continue
-            existing = run.index.find(ref)
-            if existing and existing not in run.added:
-                cited, new = existing, False  # known before this run: its own graphs describe it
-            else:
-                cited, new = run.write(w, ref, existing)  # new, or a second version of a new one
-                run.added.add(cited)
+        if listing.complete:
+            # the list read again replaces the stored one; a cut list only adds to it
+            w.references_refreshed.add(citing)
+            map_unresolved_references(w.graph, URIRef(citing), listing.unresolved)
+        out.unresolved += listing.unresolved
+        for ref in listing.records:
+            cited, new = run.linked(w, ref)
             out.new_papers += int(new)
             map_citation(w.graph, URIRef(citing), URIRef(cited))
             out.citations += 1
@@ -148,17 +168,13 @@ def _s2_anchor_citations(run: _Enrichment, source: Any, anchors: Mapping[str, st
             run.conflicts.append(f"anchor {name} (arXiv {arxiv_id}) is not in the graph; skipped")
             continue
         try:
-            citing_records = source.citations(f"ARXIV:{arxiv_id}", since=since, strict=True)
+            listing: Listing = source.citations(f"ARXIV:{arxiv_id}", since=since, strict=True)
         except SourceError:
             continue
-        for r in citing_records:
-            found_iri = run.index.find(r)
-            if found_iri is None or found_iri in run.added:
-                new = found_iri is None
-                found_iri, _ = run.write(w, r, found_iri)
-                run.added.add(found_iri)
-                out.new_papers += int(new)
-            map_citation(w.graph, URIRef(found_iri), URIRef(anchor_iri))
+        for r in listing.records:
+            citing, new = run.linked(w, r)
+            out.new_papers += int(new)
+            map_citation(w.graph, URIRef(citing), URIRef(anchor_iri))
             out.citations += 1
 
 
@@ -180,7 +196,7 @@ def _enrich_s2(run: _Enrichment, source: Any, references: bool, anchors: Mapping
         iri, _ = run.write(w, r, asked[key])
         out.papers += 1
         if r.s2_paper_id:
-            s2_ids[iri] = r.s2_paper_id
+            s2_ids.setdefault(iri, r.s2_paper_id)
     if asked and not found and run.policy.report.failures:
         out.reachable = False
         out.note = out.note or str(run.policy.report.failures[-1])
@@ -207,19 +223,21 @@ def enrich(store: Store, *, policy: HttpPolicy, use_arxiv: bool = True, use_s2: 
     if use_s2:
         results.append(_enrich_s2(run, s2_source or SemanticScholarSource(policy), references, anchors, since))
     outcomes = [o for o, _ in results]
-    updates = [w.update() for _, w in results if w.refreshed or len(w.graph)]
     activity = None
-    if updates:
+    if any(o.reachable and (o.papers or o.citations) for o in outcomes):
         counts = {MSKG.papersEnriched: sum(o.papers for o in outcomes),
                   MSKG.papersAdded: sum(o.new_papers for o in outcomes),
                   MSKG.citationsAdded: sum(o.citations for o in outcomes),
                   MSKG.failureCount: sum(len(o.failures) for o in outcomes)}
         comments = [f"{o.name}: {'reachable' if o.reachable else 'unreachable'}; "
-                    f"{o.papers} papers, {o.new_papers} new, {o.citations} citations" for o in outcomes]
+                    f"{o.papers} papers, {o.new_papers} new, {o.citations} citations, "
+                    f"{o.unresolved} unresolved references not added" for o in outcomes]
         written = [w.name for _, w in results if len(w.graph)]
+        updates = [w.update() for _, w in results]
+        updates.append(internal("repair-arxiv-dois", graphs=[str(ARXIV), str(SEMANTIC_SCHOLAR), str(CANDIDATES)]))
         updates.append(provenance_update(prov, datetime.now(timezone.utc), counts=counts, comments=comments,
                                          graphs=written))
         store.update(join_updates(updates))
         store.flush()
         activity = str(prov.iri)
-    return EnrichReport(outcomes, run.conflicts, activity, time.perf_counter() - t0)
+    return EnrichReport(outcomes, run.conflicts, activity, time.perf_counter() - t0, prov.started)
