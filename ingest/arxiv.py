@@ -51,7 +51,7 @@ from lxml import etree
 from ingest.errors import SourceBadResponse, SourceError, SourceRejected
 from ingest.http import HttpPolicy
 from ingest.ids import normalise_arxiv_id, split_doi
-from ingest.records import Author, Listing, PaperRecord
+from ingest.records import Author, Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -157,17 +157,17 @@ class _PolicyClient(arxiv.Client):
                 url=self._policy.redact_url(url),
             )
         for entry in entries:
-            entry_id = " ".join(entry.findtext(_ATOM + "id") or "").strip() or "an entry without <id>"
+            entry_id = " ".join((entry.findtext(_ATOM + "id") or "").split()) or "an entry without <id>"
             try:
                 with _package_log_kept():
                     result = _feed._build_result(entry)
             except (ValueError, TypeError, AttributeError) as exc:
                 self._policy.report.add_problem(SOURCE, f"{entry_id}: arXiv sent a value the feed parser cannot "
-                                                        f"read ({exc}); entry skipped")
+                                                        f"read ({exc})")
                 continue
             if result is None:
                 self._policy.report.add_problem(SOURCE, f"{entry_id}: the entry lacks its <id>, <published> or "
-                                                        "<updated>; entry skipped")
+                                                        "<updated>")
             else:
                 feed.results.append(result)
         return feed
@@ -245,7 +245,7 @@ class ArxivSource:
         for raw in ids:
             norm = normalise_arxiv_id(raw)
             if norm is None:
-                self.report.add_problem(SOURCE, f"{raw!r} is not an arXiv id (e.g. 2304.12306); skipped")
+                self.report.add_problem(SOURCE, f"{raw!r} is not an arXiv id (e.g. 2304.12306)")
             elif norm not in wanted:
                 wanted.append(norm)
         records: list[PaperRecord] = []
@@ -308,10 +308,11 @@ class ArxivSource:
             listing.note = (f"page {first // self.client.page_size + 1} (results {first + 1}-"
                             f"{first + self.client.page_size}) came back empty {1 + self.client.empty_page_retries} "
                             f"times; {len(results)} results read, the rest of this window is searched again next run")
-            self.report.add_problem(SOURCE, f"arXiv search {query!r}: {listing.note}")
+            self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}",
+                                                "marked incomplete"))
         elif len(results) >= cap:
             listing.note = f"stopped at {cap} results (max_results); raise it to read further back in the window"
-            self.report.add_problem(SOURCE, f"arXiv search {query!r}: {listing.note}")
+            self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}", "noted"))
         return listing
 
     def _records(self, results: Iterable[arxiv.Result]) -> list[PaperRecord]:
@@ -323,7 +324,7 @@ class ArxivSource:
                 records.append(record)
             else:
                 what = "no arXiv id in its <id>" if not record.arxiv_id else "no title"
-                self.report.add_problem(SOURCE, f"{result.entry_id}: {what}; entry skipped")
+                self.report.add_problem(SOURCE, f"{result.entry_id}: {what}")
         return records
 
 

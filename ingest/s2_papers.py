@@ -118,26 +118,27 @@ def _journal_ref(journal: Mapping[str, Any]) -> str | None:
     return name + (f" {volume}" if volume else "") + (f", {pages}" if pages else "")
 
 
-def sanitise_answer(data: Any, *, batch: bool) -> list[str]:
+def sanitise_answer(data: Any, *, batch: bool) -> list[tuple[str, str]]:
     """Make an answer safe for the package's object constructors, in place; returns what was
     repaired. The package parses ``publicationDate`` with strptime and builds objects from
     every list item, so one bad date or one null ``citedPaper`` would raise for the whole
     page: dates that are not YYYY-MM-DD become null, and page items that are no paper are
-    dropped (a batch keeps its nulls, whose positions name the unknown ids)."""
-    notes: list[str] = []
+    dropped (a batch keeps its nulls, whose positions name the unknown ids). Each note is
+    (what was wrong, what was done)."""
+    notes: list[tuple[str, str]] = []
     if batch:
         papers = [p for p in data if isinstance(p, dict)] if isinstance(data, list) else []
         if isinstance(data, list):
             data[:] = [p if isinstance(p, dict) else None for p in data]
     elif isinstance(data, dict) and "data" in data and not isinstance(data["data"], list):
-        notes.append(f"a page's data is a {type(data['data']).__name__}, not a list; read as an empty page")
+        notes.append((f"a page's data is a {type(data['data']).__name__}, not a list", "read as an empty page"))
         data["data"] = []
         return notes
     elif isinstance(data, dict) and isinstance(data.get("data"), list):
         items = data["data"]
         kept = [i for i in items if isinstance(i, dict) and _item_paper(i) is not None]
         if len(kept) < len(items):
-            notes.append(f"{len(items) - len(kept)} entries of a page were not paper objects; skipped")
+            notes.append((f"{len(items) - len(kept)} entries of a page were not paper objects", "skipped"))
         data["data"] = kept
         papers = [_item_paper(i) for i in kept]  # type: ignore[misc]
     else:
@@ -145,8 +146,8 @@ def sanitise_answer(data: Any, *, batch: bool) -> list[str]:
     for paper in papers:
         value = paper.get("publicationDate")
         if value is not None and _iso_date(value) is None:
-            notes.append(f"paper {paper.get('paperId') or paper.get('title')!r}: publicationDate {value!r} "
-                         "is not a date (YYYY-MM-DD); read without a date")
+            notes.append((f"paper {paper.get('paperId') or paper.get('title')!r}: publicationDate {value!r} "
+                          "is not a date (YYYY-MM-DD)", "repaired (read without a date)"))
             paper["publicationDate"] = None
     return notes
 

@@ -8,9 +8,8 @@ measured to:
 
 * turn a 502/503 into an empty ``Paper`` with no error (a dead API looks like a
   paper with no metadata);
-* ignore ``Retry-After`` on 429 and sleep through exponential waits of up to
-  60 s, about 251 s in total, before a ``tenacity.RetryError``, and do so even
-  with ``retry=False`` on some paths;
+* ignore ``Retry-After`` on 429 and sleep through waits of up to 60 s (about
+  251 s in all) before a ``tenacity.RetryError``, even with ``retry=False``;
 * send queries without URL-encoding them (``&`` and ``#`` in a search split or
   truncate the query);
 * drop the API key on paginated calls (references, citations): their
@@ -27,17 +26,14 @@ they reach the package; client construction restores the root logger.
 The key is registered as a secret with the policy, so it never appears in
 reports, exceptions, logs, cache keys or recordings.
 
-Paging is ours too, over the package's ``PaginatedResults``, because 0.12 loops
-forever on a search without hits (``{"total": 0, "offset": 0}`` has no ``data``,
-so its offset never moves: 177 identical requests in 9 s were measured). A page
-without data ends a list, at most ``MAX_PAGES`` pages are read, and a list cut
-short (the 9,999 cap, the 1,000-reference cut ``{offset: 1000, data: []}``, the
-page cap) says so in the run report and in its :class:`Listing`. References and
-citers S2 could not resolve (``paperId`` null: a footnote, a table caption, a
-bare venue) are counted, never returned as papers. Answers are made safe for the
-package's constructors first (:func:`ingest.s2_papers.sanitise_answer`), and the
-package's own log lines ("IDs not found: [...]") go to our logger at DEBUG
-instead of stderr: the report already names every unknown id.
+Paging is ours too, because 0.12 loops forever on a search without hits
+(``{"total": 0, "offset": 0}``: 177 identical requests in 9 s were measured): a
+page without data ends a list, at most ``MAX_PAGES`` pages are read, and a list
+cut short (the 9,999 cap, the 1,000-reference cut, the page cap) says so in the
+report and its :class:`Listing`. Unresolved references and citers (``paperId``
+null) are counted, never returned; answers are made safe for the package's
+constructors (:func:`ingest.s2_papers.sanitise_answer`); the package's own log
+lines ("IDs not found: [...]") go to our logger at DEBUG, not stderr.
 
 Base URL: ``MSKG_S2_API_URL`` (default https://api.semanticscholar.org).
 """
@@ -61,7 +57,7 @@ from semanticscholar.SemanticScholarException import NoMorePagesException
 
 from ingest.errors import SourceBadResponse, SourceError
 from ingest.http import HttpPolicy, expect_json
-from ingest.records import Listing, PaperRecord
+from ingest.records import Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
 from ingest.s2_papers import PAPER_FIELDS, SOURCE, paper_from_s2, s2_paper_id, sanitise_answer
 
@@ -165,8 +161,9 @@ class _PolicyRequester(ApiRequester):
                 f"Semantic Scholar answered a {type(data).__name__} where the API sends a "
                 f"{'list' if batch else 'JSON object'}; try again later",
                 url=self._policy.redact_url(full_url), status=response.status_code)
-        for note in sanitise_answer(data, batch=batch):
-            self._policy.report.add_problem(SOURCE, f"{note} ({self._policy.redact_url(url)})")
+        for note, action in sanitise_answer(data, batch=batch):
+            self._policy.report.problems.append(Problem(SOURCE, None, f"{note} ({self._policy.redact_url(url)})",
+                                                        action))
         self.last_data = data
         return data
 
@@ -248,8 +245,8 @@ class SemanticScholarSource:
                     if record is not None:
                         found[given] = record
             if unknown:
-                self.report.add_problem(SOURCE, f"Semantic Scholar does not know {len(unknown)} of {len(chunk)} ids "
-                                                f"({', '.join(unknown)}); check them")
+                self.report.problems.append(Problem(SOURCE, None, f"Semantic Scholar does not know {len(unknown)} of "
+                                                    f"{len(chunk)} ids ({', '.join(unknown)})", "check them"))
         return found
 
     def _call(self, make: Callable[[], Any]) -> Any:
@@ -265,7 +262,7 @@ class SemanticScholarSource:
         record = paper_from_s2(data)
         if record.title is None:
             ids = record.s2_paper_id or record.arxiv_id or record.doi or "no id"
-            self.report.add_problem(SOURCE, f"{where} ({ids}) has no title; skipped")
+            self.report.add_problem(SOURCE, f"{where} ({ids}) has no title")
             return None
         return record
 
@@ -352,7 +349,7 @@ class SemanticScholarSource:
 
     def _stopped(self, listing: Listing, why: str) -> None:
         listing.complete, listing.note = False, why
-        self.report.add_problem(SOURCE, why)
+        self.report.problems.append(Problem(SOURCE, None, why, "the list is incomplete"))
 
     # -- search
 

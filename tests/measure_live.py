@@ -23,14 +23,17 @@ from pathlib import Path
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from fakeapi import FakeApi  # noqa: E402
-from realshaped import Knobs, random_world, serve  # noqa: E402
+from realshaped import serve  # noqa: E402
+from realworlds import Knobs, random_world  # noqa: E402
 
 COUNTS = {
     "papers": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper }",
     "cites_edges": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b WHERE { ?a cito:cites ?b } }",
-    "preprint_dois": 'SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p bibo:doi ?d FILTER(STRSTARTS(LCASE(?d), "10.48550/")) }',
+    "preprint_dois": """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p bibo:doi ?d
+        FILTER(STRSTARTS(LCASE(?d), "10.48550/")) }""",
     "junk_nodes": """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper
-        FILTER NOT EXISTS { GRAPH ?g { ?p a mskg:Paper } FILTER(?g IN (graph:survey-list, graph:survey-db, graph:arxiv-snapshot)) }
+        FILTER NOT EXISTS { GRAPH ?g { ?p a mskg:Paper }
+                            FILTER(?g IN (graph:survey-list, graph:survey-db, graph:arxiv-snapshot)) }
         FILTER (NOT EXISTS { ?p dcterms:title ?t } || NOT EXISTS { { ?p mskg:arxivId ?i } UNION { ?p bibo:doi ?i }
                                                                 UNION { ?p mskg:s2PaperId ?i } }) }""",
     "papers_with_two_citation_counts": """SELECT (COUNT(*) AS ?n) WHERE { SELECT ?p WHERE { ?p mskg:citationCount ?c }
@@ -85,8 +88,9 @@ def measure(seed: int, knobs: Knobs) -> dict[str, object]:
             if step == "update":
                 config = DiscoveryConfig.load()
                 config.list_enabled = False
-                result = run_update(store, policy=policy, config=config, since=date(2026, 10, 1), today=date(2026, 12, 1),
-                                    curation_file=None, digest_dir=tmp / "digests", arxiv_source=arxiv, s2_source=s2)
+                result = run_update(store, policy=policy, config=config, since=date(2026, 10, 1),
+                                    today=date(2026, 12, 1), curation_file=None, digest_dir=tmp / "digests",
+                                    arxiv_source=arxiv, s2_source=s2)
                 extra = {"complete": result.complete, "queued": len(result.candidates),
                          "sources": [f"{s.name}: {s.note}" for s in result.sources]}
             else:

@@ -13,7 +13,6 @@ from fakeapi import (
     arxiv_entry,
     arxiv_feed,
     atom,
-    fake_api,  # noqa: F401 - pytest fixture
     fast_policy,
     recorded_text,
     synthetic_entry,
@@ -21,6 +20,8 @@ from fakeapi import (
 
 from ingest.arxiv import ArxivSource, with_submitted_window
 from ingest.errors import SourceBadResponse, SourceRejected, SourceUnavailable
+
+pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
 
 RECORDED_IDS = {"2304.12306", "2304.02643", "2408.00714"}
 

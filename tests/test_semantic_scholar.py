@@ -12,7 +12,6 @@ from fakeapi import (
     FakeApi,
     Reply,
     Seen,
-    fake_api,  # noqa: F401 - pytest fixture
     fast_policy,
     json_reply,
     recorded_json,
@@ -27,6 +26,8 @@ from ingest.errors import (
 )
 from ingest.s2_papers import PAPER_FIELDS, paper_from_s2, s2_paper_id
 from ingest.semantic_scholar import SemanticScholarSource
+
+pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
 
 KEY = "s2-test-key-7f3c9a1e55d04b2b"
 BATCH = "/graph/v1/paper/batch"
@@ -122,7 +123,8 @@ def test_html_200_is_a_bad_response(fake_api: FakeApi) -> None:
 
 
 def test_references_count_unresolved_entries_and_return_only_papers(fake_api: FakeApi) -> None:
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references", json_reply(recorded_json("s2/references-medsam.json")))
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply(recorded_json("s2/references-medsam.json")))
     listing = source_for(fake_api).references("2304.12306")
     assert [r.arxiv_id for r in listing.records] == ["2304.02643", "1505.04597"]
     # "Medical Segmentation Decathlon challenge data" has no paperId: counted, not a paper
@@ -172,7 +174,8 @@ def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi)
 
 def test_citations_since_a_date(fake_api: FakeApi) -> None:
     # the weekly update asks for the citers of each anchor paper this way (anchors are kg's)
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations", json_reply(recorded_json("s2/citations-sam2.json")))
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations",
+                 json_reply(recorded_json("s2/citations-sam2.json")))
     citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1)).records
     citing = sorted(r.arxiv_id for r in citers)
     # 2504.03600 and 2412.13742 by date; 2411.17363 has only a year (2025) and is kept
@@ -211,7 +214,8 @@ def test_search_with_publication_date_window(fake_api: FakeApi) -> None:
 def test_api_key_is_sent_but_never_shown(fake_api: FakeApi, caplog, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("S2_API_KEY", KEY)
     caplog.set_level(logging.DEBUG)
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references", json_reply(recorded_json("s2/references-medsam.json")))
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply(recorded_json("s2/references-medsam.json")))
     fake_api.add("POST", BATCH, Reply(500, f"internal error while handling key {KEY}"))
     policy = fast_policy(cache_dir=tmp_path / "cache", record_dir=tmp_path / "rec", max_attempts=2)
     source = SemanticScholarSource(policy, api_url=fake_api.url, min_interval=0)
