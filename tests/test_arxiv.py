@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import pytest
+import fakeapi
 from fakeapi import (
     FakeApi,
     Reply,
@@ -21,7 +22,7 @@ from fakeapi import (
 from ingest.arxiv import ArxivSource, with_submitted_window
 from ingest.errors import SourceBadResponse, SourceRejected, SourceUnavailable
 
-pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 RECORDED_IDS = {"2304.12306", "2304.02643", "2408.00714"}
 

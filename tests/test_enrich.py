@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import fakeapi
 from fakeapi import FakeApi, atom, json_reply, recorded_json, recorded_text
 from ingest.arxiv import ArxivSource
 from ingest.http import build_policy
@@ -21,7 +22,7 @@ from kg.vocab import SEMANTIC_SCHOLAR
 from kg.queries import with_prefixes
 from kg.store import Store
 
-pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 BATCH = "/graph/v1/paper/batch"
 MEDSA_TITLE = "Medical SAM Adapter: Adapting Segment Anything Model for Medical Image Segmentation"
@@ -96,7 +97,7 @@ def test_enrich_adds_ids_counts_references_and_citing_papers(survey_store: Store
     assert [r["cited"] for r in cites_medsa] == ["https://w3id.org/medseg-kg/id/paper/arxiv/2304.12620"]
     # a new paper seen as preprint and as published version: one node with both ids
     new = q(survey_store, f'SELECT DISTINCT ?p ?doi WHERE {{ ?p dcterms:title "{NEW_TITLE}" ; '
-                          'mskg:arxivId "2502.00001" ; bibo:doi ?doi }}')
+                          'mskg:arxivId "2502.00001" ; bibo:doi ?doi }')
     assert new == [{"p": "https://w3id.org/medseg-kg/id/paper/arxiv/2502.00001", "doi": "10.1000/xyz.2025.1"}]
     # papers citing the anchor SAM were added with a citation to it
     citing = q(survey_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p cito:cites id:paper\\/arxiv\\/2304.02643 }")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import fakeapi
 from fakeapi import FakeApi, json_reply, recorded_json, recorded_text
 from livecase import SINCE, TODAY, Survey, broken, policy, q, snapshot, sources, update_config
 from realshaped import BATCH_PATH, World, serve
@@ -23,7 +24,7 @@ from kg.tracker.enrich import enrich
 from kg.tracker.update import run_update
 from kg.validate import validate_store
 
-pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 MEDSAM_S2 = "5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc"
 LIVERSAM = "https://w3id.org/medseg-kg/id/paper/arxiv/2407.18822"

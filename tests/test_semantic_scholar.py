@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import fakeapi
 from fakeapi import (
     FakeApi,
     Reply,
@@ -27,7 +28,7 @@ from ingest.errors import (
 from ingest.s2_papers import PAPER_FIELDS, paper_from_s2, s2_paper_id
 from ingest.semantic_scholar import SemanticScholarSource
 
-pytest_plugins = ("fakeapi",)  # the fake_api fixture: a local server per test
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 KEY = "s2-test-key-7f3c9a1e55d04b2b"
 BATCH = "/graph/v1/paper/batch"
