@@ -31,6 +31,7 @@ class Knobs:
     """How often each real-world oddity shows up (the measured rates of the issue by default)."""
 
     p_batch_null: float = 0.05
+    p_arxiv_answer: float = 1.0  # share of the tracked papers the arXiv id_list answer holds
     p_arxiv_doi: float = 0.7  # S2 gives externalIds.DOI = 10.48550/arXiv.X for most arXiv papers (170 of 243)
     p_unresolved: float = 0.3  # 23 of 67 and 6 of 14 in the real reference pages
     p_pair: float = 0.15  # a work listed as preprint + journal version
@@ -183,7 +184,7 @@ def random_world(seed: int, survey: Survey, knobs: Knobs | None = None, universe
             world.batch[key] = answer = run.vary(rec)
             answer["title"] = answer["title"] or rec["title"]  # bad records are exercised in the lists
             found.append(answer)
-        if p["arxiv"]:
+        if p["arxiv"] and rng.random() < k.p_arxiv_answer:
             world.arxiv[p["arxiv"]] = run.entry(Entry(p["arxiv"], p["title"], f"Abstract of {p['title']}.",
                                                       published=f"20{p['arxiv'][:2]}-{p['arxiv'][2:4]}-10T12:00:00Z"))
     for rec in found:

@@ -61,24 +61,41 @@ class _SourceFacts:
     """One source's records of one paper in this run and the merged triples they gave."""
 
     before: KnownFacts  # what was stated before this source wrote about the paper
+    kept: StoredIds  # the ids this source's graph stated for the paper before the run
     records: list[PaperRecord] = field(default_factory=list)
     triples: set[Triple] = field(default_factory=set)
     conflicts: set[str] = field(default_factory=set)
 
 
-def map_live_record(g: Graph, paper: URIRef, r: PaperRecord, known: KnownFacts) -> list[str]:
+@dataclass
+class StoredIds:
+    """The ids a source's graph states for a paper before a run rewrites its description: a
+    refresh keeps them (a later answer that lists only the preprint must not erase the DOI
+    of the journal version), as the property again when the new records give none."""
+
+    arxiv: list[str] = field(default_factory=list)  # each list: the property's value first,
+    doi: list[str] = field(default_factory=list)  # then the values kept as dcterms:identifier
+    s2: list[str] = field(default_factory=list)
+    corpus: list[str] = field(default_factory=list)
+    pmid: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # dcterms:identifier values of other kinds
+
+
+def map_live_record(g: Graph, paper: URIRef, r: PaperRecord, known: KnownFacts,
+                    stored: StoredIds | None = None) -> list[str]:
     """Triples of one arXiv or Semantic Scholar record about ``paper``, merged with what the
     same source said of it earlier in the run (see the module docstring); returns the new
     conflicts it declined to write (an arXiv id different from the graph's, say). ``known``
-    is updated with what was written, so a record of another source adds no second title."""
+    is updated with what was written, so a record of another source adds no second title.
+    ``stored``: the ids the source's graph held for the paper, when the run replaces them."""
     mine = known.sources.get(r.source)
     if mine is None:
-        mine = known.sources[r.source] = _SourceFacts(before=replace(known, sources={}))
+        mine = known.sources[r.source] = _SourceFacts(before=replace(known, sources={}), kept=stored or StoredIds())
     if r in mine.records:  # the same record again (a paper cited by many): nothing new to merge
         _add_multi_valued(g, paper, r)
         return []
     mine.records.append(r)
-    merged, conflicts = _merged(paper, mine.records, mine.before)
+    merged, conflicts = _merged(paper, mine.records, mine.before, mine.kept)
     claimed = set().union(*(s.triples for src, s in known.sources.items() if src != r.source))
     for t in mine.triples - merged - claimed:
         g.remove(t)
@@ -100,12 +117,13 @@ def _first(records: list[PaperRecord], attr: str) -> object:
     return next((getattr(r, attr) for r in records if getattr(r, attr)), None)
 
 
-def _merged(paper: URIRef, records: list[PaperRecord], before: KnownFacts) -> tuple[set[Triple], list[str]]:
+def _merged(paper: URIRef, records: list[PaperRecord], before: KnownFacts,
+            kept: StoredIds) -> tuple[set[Triple], list[str]]:
     """The single-valued (and derived) triples of one source's records of one paper."""
     primary = _primary(records)
     ordered = [primary] + [r for r in records if r is not primary]
     out: set[Triple] = set()
-    conflicts = _identity(out, paper, ordered, before)
+    conflicts = _identity(out, paper, ordered, before, kept)
     _titles(out, paper, ordered, before)
     _dates(out, paper, ordered, before)
     venues = [r.venue for r in ordered if r.published_version and r.venue] + [r.venue for r in ordered if r.venue]
@@ -130,8 +148,11 @@ def _merged(paper: URIRef, records: list[PaperRecord], before: KnownFacts) -> tu
     return out, conflicts
 
 
-def _identity(out: set[Triple], paper: URIRef, ordered: list[PaperRecord], before: KnownFacts) -> list[str]:
-    """arXiv id, DOI and the source's own ids; a second value of an id is an identifier."""
+def _identity(out: set[Triple], paper: URIRef, ordered: list[PaperRecord], before: KnownFacts,
+              kept: StoredIds) -> list[str]:
+    """arXiv id, DOI and the source's own ids; a second value of an id is an identifier. An
+    id the graph already states wins (IRIs and identities stay stable), then the primary
+    record's, then the one the source's graph stated before the run."""
     conflicts: list[str] = []
     arxiv_ids, dois = [], []
     for r in ordered:
@@ -139,23 +160,23 @@ def _identity(out: set[Triple], paper: URIRef, ordered: list[PaperRecord], befor
         arxiv_ids += [a for a in (r.arxiv_id, arxiv_in_doi) if a and a not in arxiv_ids]
         if doi and doi not in dois:
             dois.append(doi)
-    arxiv_id = before.arxiv_id or (arxiv_ids[0] if arxiv_ids else None)
-    for other in arxiv_ids:
+    arxiv_id = before.arxiv_id or (kept.arxiv[0] if kept.arxiv else None) or (arxiv_ids[0] if arxiv_ids else None)
+    for other in dict.fromkeys(arxiv_ids + kept.arxiv):
         if other == arxiv_id:
             out.add((paper, MSKG.arxivId, Literal(other)))
         else:
             conflicts.append(f"{paper}: {ordered[0].source} says arXiv {other}, the graph says {arxiv_id}; not written")
-    doi = before.doi or (dois[0] if dois else None)
-    for other in dois:
-        out.add((paper, BIBO.doi, Literal(other)) if other == doi
-                else (paper, DCTERMS.identifier, Literal(f"doi:{other}")))
-    for attr, prop, prefix in (("s2_paper_id", MSKG.s2PaperId, "s2"), ("corpus_id", MSKG.corpusId, "corpus"),
-                               ("pubmed_id", MSKG.pubmedId, "pmid")):
-        values = list(dict.fromkeys(str(getattr(r, attr)) for r in ordered if getattr(r, attr)))
-        chosen = (before.s2_paper_id if attr == "s2_paper_id" else None) or (values[0] if values else None)
+    chosen = {"doi": before.doi or (dois[0] if dois else None), "s2": before.s2_paper_id}
+    for key, attr, prop in (("doi", None, BIBO.doi), ("s2", "s2_paper_id", MSKG.s2PaperId),
+                            ("corpus", "corpus_id", MSKG.corpusId), ("pmid", "pubmed_id", MSKG.pubmedId)):
+        given = dois if attr is None else [str(getattr(r, attr)) for r in ordered if getattr(r, attr)]
+        values = list(dict.fromkeys(given + getattr(kept, key)))
+        pick = chosen.get(key) or (given[0] if given else None) or (values[0] if values else None)
         for value in values:
-            out.add((paper, prop, Literal(value)) if value == chosen
-                    else (paper, DCTERMS.identifier, Literal(f"{prefix}:{value}")))
+            out.add((paper, prop, Literal(value)) if value == pick
+                    else (paper, DCTERMS.identifier, Literal(f"{key}:{value}")))
+    for value in kept.other:
+        out.add((paper, DCTERMS.identifier, Literal(value)))
     return conflicts
 
 

@@ -27,19 +27,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from ingest.arxiv import ArxivSource
 from ingest.http import HttpPolicy, SourceError
+from ingest.ids import split_doi
 from ingest.records import Listing, PaperRecord
 from ingest.semantic_scholar import SemanticScholarSource
 from kg.mapping import Run, map_citation, map_live_record, provenance_update
-from kg.mapping.live import map_unresolved_references
+from kg.mapping.live import StoredIds, map_unresolved_references
 from kg.queries import internal, join_updates
 from kg.store import Store
 from kg.tracker.config import default_anchors
 from kg.tracker.paper_index import PaperIndex
-from kg.vocab import ARXIV, CANDIDATES, MSKG, SEMANTIC_SCHOLAR
+from kg.vocab import ARXIV, BIBO, CANDIDATES, DCTERMS, MSKG, SEMANTIC_SCHOLAR, XSD
 
 
 @dataclass
@@ -70,9 +72,10 @@ class EnrichReport:
 class _GraphWrite:
     """Triples for one source graph plus the subjects whose old triples they replace."""
 
-    def __init__(self, name: URIRef) -> None:
+    def __init__(self, name: URIRef, store: Store) -> None:
         self.name = name
         self.graph = Graph()
+        self.stored = _stored_ids(store, name)  # what a refresh of each paper keeps
         self.refreshed: set[str] = set()  # metadata subjects (old non-citation triples removed)
         self.references_refreshed: set[str] = set()  # papers whose old reference lists are removed
 
@@ -89,10 +92,38 @@ class _GraphWrite:
         return join_updates(parts)
 
 
+def _stored_ids(store: Store, graph: URIRef) -> dict[str, StoredIds]:
+    """Each paper's identifiers in ``graph``, the property's value first (an arXiv DOI an
+    earlier version stored as bibo:doi is read as the arXiv id it stands for)."""
+    out: dict[str, StoredIds] = {}
+    rows = store.select(internal("live-paper-identifiers", graph=str(graph))).rows
+    for row in sorted(rows, key=lambda r: r["prop"] == str(DCTERMS.identifier)):  # properties first
+        value = str(row["v"])
+        if row["prop"] == str(DCTERMS.identifier):
+            key, _, value = value.partition(":")  # 'doi:10.1016/...', 's2:5a49...', 'corpus:2581...'
+            if key not in _ID_KEYS:
+                key, value = "other", str(row["v"])
+        else:
+            key = _PROP_KEY[row["prop"]]
+        if key == "doi":
+            doi, arxiv_id = split_doi(value)
+            key, value = ("arxiv", arxiv_id) if arxiv_id else ("doi", doi or value)
+        kept = getattr(out.setdefault(row["p"], StoredIds()), key)
+        if value not in kept:
+            kept.append(value)
+    return out
+
+
+_PROP_KEY = {str(MSKG.arxivId): "arxiv", str(BIBO.doi): "doi", str(MSKG.s2PaperId): "s2",
+             str(MSKG.corpusId): "corpus", str(MSKG.pubmedId): "pmid"}
+_ID_KEYS = {"doi", "s2", "corpus", "pmid"}
+
+
 class _Enrichment:
     """One enrich run's state: the index, what it wrote, and what it declined to write."""
 
     def __init__(self, store: Store, policy: HttpPolicy) -> None:
+        self.store = store
         self.policy = policy
         self.index = PaperIndex.from_store(store, exclude_graphs=(ARXIV, SEMANTIC_SCHOLAR))
         self.conflicts: list[str] = []
@@ -104,7 +135,8 @@ class _Enrichment:
             iri, new = self.index.resolve(r)
         else:
             self.index.resolve(r)  # register the record's identifiers under the known IRI
-        self.conflicts.extend(map_live_record(w.graph, URIRef(iri), r, self.index.known(iri)))
+        stored = w.stored.get(iri) if iri not in w.refreshed else None
+        self.conflicts.extend(map_live_record(w.graph, URIRef(iri), r, self.index.known(iri), stored))
         w.refreshed.add(iri)
         return iri, new
 
@@ -125,7 +157,7 @@ class _Enrichment:
 
 
 def _enrich_arxiv(run: _Enrichment, source: Any) -> tuple[SourceOutcome, _GraphWrite]:
-    out, w = SourceOutcome("arXiv"), _GraphWrite(ARXIV)
+    out, w = SourceOutcome("arXiv"), _GraphWrite(ARXIV, run.store)
     index = run.index
     wanted = {index.known(p).arxiv_id: p for p in index.tracked if index.known(p).arxiv_id}
     try:
@@ -180,7 +212,7 @@ def _s2_anchor_citations(run: _Enrichment, source: Any, anchors: Mapping[str, st
 
 def _enrich_s2(run: _Enrichment, source: Any, references: bool, anchors: Mapping[str, str],
                since: date | None) -> tuple[SourceOutcome, _GraphWrite]:
-    out, w = SourceOutcome("Semantic Scholar"), _GraphWrite(SEMANTIC_SCHOLAR)
+    out, w = SourceOutcome("Semantic Scholar"), _GraphWrite(SEMANTIC_SCHOLAR, run.store)
     asked: dict[str, str] = {}
     for p in run.index.tracked:
         ids = run.index.identifiers(p)
@@ -208,6 +240,41 @@ def _enrich_s2(run: _Enrichment, source: Any, references: bool, anchors: Mapping
     return out, w
 
 
+# Facts the shapes allow once per paper in the whole graph, and what a second value becomes.
+_ONCE = {DCTERMS.title: DCTERMS.alternative, DCTERMS.issued: None, MSKG.arxivId: None, BIBO.doi: "doi",
+         MSKG.s2PaperId: "s2", MSKG.citationCount: None, MSKG.influentialCitationCount: None}
+
+
+def _one_value_across_live_graphs(writes: list[_GraphWrite], store: Store) -> None:
+    """A paper rewritten in one live graph while the other keeps its stored description (the
+    other source did not answer for it this run) must not get a second value of a fact that
+    description states: the stored value stands, the new one becomes an alternative or an
+    identifier, or is left out. (Within one run the sources already see each other's values.)"""
+    names = [str(w.name) for w in writes]
+    stored: dict[tuple[str, str, str], set[Node]] = {}
+    for row in store.select(internal("live-single-facts", graphs=names)).rows:
+        stored.setdefault((row["g"], row["p"], row["prop"]), set()).add(_literal(row["lex"], row["dt"]))
+    for w in writes:
+        for p in w.refreshed:
+            for prop, instead in _ONCE.items():
+                mine = set(w.graph.objects(URIRef(p), prop))
+                theirs: set[Node] = set()
+                for other in (o for o in writes if o is not w):
+                    theirs |= (set(other.graph.objects(URIRef(p), prop)) if p in other.refreshed
+                               else stored.get((str(other.name), p, str(prop)), set()))
+                for value in (mine - theirs) if theirs else ():
+                    w.graph.remove((URIRef(p), prop, value))
+                    if instead == DCTERMS.alternative:
+                        w.graph.add((URIRef(p), DCTERMS.alternative, value))
+                    elif instead:
+                        w.graph.add((URIRef(p), DCTERMS.identifier, Literal(f"{instead}:{value}")))
+
+
+def _literal(lexical: str, datatype: str) -> Node:
+    """A stored value as the literal the mapping writes (plain for strings)."""
+    return Literal(lexical) if datatype == str(XSD.string) else Literal(lexical, datatype=URIRef(datatype))
+
+
 def enrich(store: Store, *, policy: HttpPolicy, use_arxiv: bool = True, use_s2: bool = True,
            references: bool = True, anchors: Mapping[str, str] | None = None, since: date | None = None,
            arxiv_source: Any = None, s2_source: Any = None) -> EnrichReport:
@@ -233,6 +300,7 @@ def enrich(store: Store, *, policy: HttpPolicy, use_arxiv: bool = True, use_s2: 
                     f"{o.papers} papers, {o.new_papers} new, {o.citations} citations, "
                     f"{o.unresolved} unresolved references not added" for o in outcomes]
         written = [w.name for _, w in results if len(w.graph)]
+        _one_value_across_live_graphs([w for _, w in results], store)
         updates = [w.update() for _, w in results]
         updates.append(internal("repair-arxiv-dois", graphs=[str(ARXIV), str(SEMANTIC_SCHOLAR), str(CANDIDATES)]))
         updates.append(provenance_update(prov, datetime.now(timezone.utc), counts=counts, comments=comments,
