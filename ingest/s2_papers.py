@@ -144,6 +144,13 @@ def sanitise_answer(data: Any, *, batch: bool) -> list[tuple[str, str]]:
     else:
         return notes
     for paper in papers:
+        for key, kind in (("authors", list), ("journal", dict)):
+            if paper.get(key) is not None and not isinstance(paper[key], kind):
+                notes.append((f"paper {paper.get('paperId') or paper.get('title')!r}: {key} is a "
+                              f"{type(paper[key]).__name__}", f"repaired (read as no {key})"))
+                paper[key] = None
+        if isinstance(paper.get("authors"), list):
+            paper["authors"] = [a for a in paper["authors"] if isinstance(a, dict)]
         value = paper.get("publicationDate")
         if value is not None and _iso_date(value) is None:
             notes.append((f"paper {paper.get('paperId') or paper.get('title')!r}: publicationDate {value!r} "

@@ -239,6 +239,7 @@ def test_row4_the_update_command_says_which_query_and_page(store_dir: Path, buil
     text = " ".join(proc.stderr.split())
     assert "arXiv: INCOMPLETE" in text and "did not finish: 'promptable organs': page 2 (results 101-200)" in text
     assert "window 2026-10-01 to" in text and "(incomplete: searched again next run)" in text
+    assert re.search(r"all \d+ in the digest \S+update-\d{8}T\d{6}Z\.md", text), text
 
 
 def _kg(*args: str, store: Path, api: FakeApi) -> subprocess.CompletedProcess:

@@ -247,3 +247,18 @@ def test_id_forms() -> None:
     assert s2_paper_id("CorpusId:258179490") == "CorpusId:258179490"
     assert s2_paper_id("5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc") == "5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc"
     assert paper_from_s2({"paperId": None, "title": None}).title is None
+
+
+def test_an_answer_the_package_cannot_build_objects_from_is_repaired_and_named(fake_api: FakeApi) -> None:
+    # the package builds Paper/Author/Journal objects from every item: these would raise in it
+    odd = {"paperId": "f" * 40, "externalIds": {"ArXiv": "2611.00001"}, "title": "An odd record",
+           "publicationDate": "n.d.", "authors": {"name": "not a list"}, "journal": "not an object"}
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply({"offset": 0, "data": [{"citedPaper": odd}, {"citedPaper": None}, "junk"]}))
+    source = source_for(fake_api)
+    listing = source.references("2304.12306")
+    assert [r.arxiv_id for r in listing.records] == ["2611.00001"] and listing.records[0].authors == []
+    notes = [str(p) for p in source.report.problems]
+    assert any("publicationDate 'n.d.'" in n and n.endswith("repaired (read without a date)") for n in notes)
+    assert any("authors is a dict" in n for n in notes) and any("journal is a str" in n for n in notes)
+    assert any("2 entries of a page were not paper objects" in n for n in notes)
