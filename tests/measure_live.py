@@ -36,6 +36,11 @@ COUNTS = {
                             FILTER(?g IN (graph:survey-list, graph:survey-db, graph:arxiv-snapshot)) }
         FILTER (NOT EXISTS { ?p dcterms:title ?t } || NOT EXISTS { { ?p mskg:arxivId ?i } UNION { ?p bibo:doi ?i }
                                                                 UNION { ?p mskg:s2PaperId ?i } }) }""",
+    "cites_to_junk": """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?p WHERE { ?a cito:cites ?p .
+        FILTER NOT EXISTS { GRAPH ?g { ?p a mskg:Paper }
+                            FILTER(?g IN (graph:survey-list, graph:survey-db, graph:arxiv-snapshot)) }
+        FILTER NOT EXISTS { { ?p mskg:arxivId ?i } UNION { ?p bibo:doi ?i } UNION { ?p mskg:s2PaperId ?i } } } }""",
+    "unresolved_counted": "SELECT (SUM(?n) AS ?n) WHERE { ?p mskg:unresolvedReferenceCount ?n }",
     "papers_with_two_citation_counts": """SELECT (COUNT(*) AS ?n) WHERE { SELECT ?p WHERE { ?p mskg:citationCount ?c }
         GROUP BY ?p HAVING (COUNT(DISTINCT ?c) > 1) }""",
 }
@@ -45,7 +50,7 @@ def counts(store) -> dict[str, int]:  # type: ignore[no-untyped-def]
     from kg.queries import with_prefixes
     from kg.validate import validate_store
 
-    out = {name: int(store.select(with_prefixes(q)).rows[0]["n"]) for name, q in COUNTS.items()}
+    out = {name: int(store.select(with_prefixes(q)).rows[0]["n"] or 0) for name, q in COUNTS.items()}
     out["violations"] = len(validate_store(store).violations)
     return out
 
@@ -55,7 +60,7 @@ def survey_of(store) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-
 
     index = PaperIndex.from_store(store)
     return [{"arxiv": index.known(p).arxiv_id, "doi": index.known(p).doi, "title": index.known(p).title}
-            for p in index.tracked]
+            for p in sorted(index.tracked)]  # sorted: the same world whichever version of the code reads it
 
 
 def measure(seed: int, knobs: Knobs) -> dict[str, object]:
@@ -73,6 +78,7 @@ def measure(seed: int, knobs: Knobs) -> dict[str, object]:
     store = Store(tmp / "store")
     build(store)
     world = random_world(seed, survey_of(store), knobs)
+    world.empty_pages = {start: 99 for start in world.empty_pages}  # arXiv's empty page, for good this time
     serve(api, world)
     report: dict[str, object] = {"seed": seed, "after build": counts(store)}
 

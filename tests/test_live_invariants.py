@@ -464,3 +464,24 @@ def test_a_fact_the_other_live_graph_keeps_is_not_stated_twice(survey: Survey, f
     run_enrich(store, fake_api)
     assert values(store, paper, "dcterms:issued") == ["2026"] and broken(store, before, survey) == []
     assert validate_store(store).conforms
+
+
+def test_a_new_version_of_a_paper_only_enrich_knew_is_still_discovered(survey: Survey, fake_api: FakeApi,
+                                                                       tmp_path: Path) -> None:
+    """A citer `kg enrich` added (never reviewed) seen again on arXiv as v2 is a hit for review,
+    not an 'update'; the survey's MedSAM as v4 is an update, never a hit."""
+    from realshaped import s2_paper
+
+    world = recorded_world()
+    world.searches = list(entries("search-withdrawn-and-new-version.xml").values())
+    title = "Zero-Shot Prostate Segmentation with the Segment Anything Model in Multiparametric MRI"
+    world.citations["2304.02643"] = [s2_paper("9" * 40, title, arxiv="2611.04321", year=2026, date="2026-11-04")]
+    serve(fake_api, world)
+    store = survey.fresh()
+    run_enrich(store, fake_api, anchors={"SAM": "2304.02643"})
+    citer = "https://w3id.org/medseg-kg/id/paper/arxiv/2611.04321"
+    assert q(store, f"ASK {{ GRAPH graph:semantic-scholar {{ <{citer}> a mskg:Paper }} }}") == [{"result": True}]
+    report, _ = run_upd(store, fake_api, tmp_path, config=update_config(queries=1))
+    arxiv = next(s for s in report.sources if s.name == "arXiv")
+    assert [c.iri for c in arxiv.updated] == [MEDSAM]
+    assert citer in {c.iri for c in report.candidates} | {s.iri for s in report.skipped}

@@ -23,6 +23,7 @@ from ingest.run_report import RunReport
 from kg.tracker.config import DiscoveryConfig
 from kg.tracker.paper_index import PaperIndex
 from kg.tracker.report import ListChanges, PaperChange, SourceStatus
+from kg.vocab import CANDIDATES, CURATION, SURVEY_GRAPHS
 
 Say = Callable[[str], None]
 
@@ -77,11 +78,12 @@ class Discovery:
         return hit
 
     def new_version(self, r: PaperRecord, status: SourceStatus) -> bool:
-        """Whether ``r`` is a newer arXiv version of a paper already in the graph: then it is an
-        update of that paper, named in ``status`` (once), and not a hit, so it can never be
-        queued as a new candidate."""
+        """Whether ``r`` is a newer arXiv version of a paper the survey has, or the review queue
+        holds (or held): then it is an update of that paper, named in ``status`` (once), and not
+        a hit, so it can never be queued as a new candidate. A paper only `kg enrich` knows (a
+        reference, a citer) is still discovered, its first time in front of a reviewer."""
         iri = self.index.find(r)
-        if iri is None or iri not in self.existing or not r.version:
+        if iri is None or not r.version or not self.index.graphs.get(iri, set()) & _REVIEWED_OR_SURVEY:
             return False
         stated = self.index.known(iri).arxiv_version
         if r.version <= (stated or 1):
@@ -94,6 +96,9 @@ class Discovery:
         return True
 
 
+_REVIEWED_OR_SURVEY = {str(g) for g in (*SURVEY_GRAPHS, CANDIDATES, CURATION)}
+
+
 def _withdrawn(status: SourceStatus, iri: str, title: str, r: PaperRecord) -> None:
     """Name a paper arXiv says was withdrawn (once): it stays, flagged by the mapping."""
     if r.withdrawn and not any(c.iri == iri for c in status.withdrawn):
@@ -102,7 +107,8 @@ def _withdrawn(status: SourceStatus, iri: str, title: str, r: PaperRecord) -> No
 
 
 def _notes_since(report: RunReport | None, start: int) -> list[str]:
-    return [str(p) for p in report.problems[start:]] if report is not None else []
+    """The notes a source reported since ``start`` (the status names the source already)."""
+    return [f"{p.reason}; {p.action}" for p in report.problems[start:]] if report is not None else []
 
 
 def search_arxiv(d: Discovery, arxiv: Any, config: DiscoveryConfig, start: date, today: date, say: Say) -> None:

@@ -35,6 +35,7 @@ class PaperIndex:
         self.facts: dict[str, KnownFacts] = {}
         self.tracked: list[str] = []
         self.external: set[str] = set()  # papers some graph outside ``exclude_graphs`` describes
+        self.graphs: dict[str, set[str]] = {}  # paper -> the named graphs that describe it
 
     @classmethod
     def from_store(cls, store: Store, exclude_graphs: tuple[URIRef, ...] = ()) -> PaperIndex:
@@ -51,6 +52,7 @@ class PaperIndex:
             p = row["p"]
             index.facts.setdefault(p, KnownFacts())
             index._register_identity(p, row)
+            index.graphs.setdefault(p, set()).add(row["g"])
             if row["g"] not in excluded:
                 index.external.add(p)
                 index._register_facts(index.facts[p], row)
