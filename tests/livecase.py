@@ -162,7 +162,7 @@ def snapshot(store: Store) -> Before:
 def survey_intact(store: Store, survey: Survey) -> bool:
     """The survey's graphs hold exactly what the build wrote."""
     fresh = survey.fresh()
-    return all(set(map(str, store.quads(g))) == set(map(str, fresh.quads(g))) for g in SURVEY)
+    return all(set(store.quads(g)) == set(fresh.quads(g)) for g in SURVEY)
 
 
 def broken(store: Store, before: Before, survey: Survey, *, lists_kept: set[str] = frozenset(),  # type: ignore[assignment]

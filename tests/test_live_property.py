@@ -2,10 +2,11 @@
 randomized real-shaped answers (tests/realworlds.py: nulls in every nullable field, empty
 pages, a paper twice in a page and across pages, preprint + journal version pairs, unresolved
 references, malformed records, faults), each run on the store the previous run left, as week
-after week. After every run the invariant of tests/livecase.py must hold; after each chain
-`kg validate` itself runs on the whole store.
+after week. After every run the invariant of tests/livecase.py must hold (SHACL on the nodes
+the run touched, with the shapes and engine of `kg validate`); `kg validate` itself runs on the
+whole store every other chain leaves, and the survey's graphs are compared quad for quad.
 
-Runs: CHAINS x RUNS (240 by default). MSKG_PROPERTY_RUNS overrides RUNS per chain."""
+Runs: CHAINS x RUNS (210 by default). MSKG_PROPERTY_RUNS overrides RUNS per chain."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from kg.validate import validate_store
 fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 CHAINS = 6
-RUNS = int(os.environ.get("MSKG_PROPERTY_RUNS", "40"))
+RUNS = int(os.environ.get("MSKG_PROPERTY_RUNS", "35"))
 # Small lists, and most tracked papers unknown to the batch each run, so a run costs ~0.1 s;
 # every oddity is more frequent than in the real rates, to meet each one often.
 KNOBS = Knobs(p_batch_null=0.9, p_arxiv_answer=0.15, p_pair=0.3, p_duplicate=0.15, p_null_field=0.35, p_bad_record=0.08,
@@ -135,7 +136,8 @@ def test_every_run_keeps_the_invariant(chain: int, survey: Survey, fake_api: Fak
     print(f"chain {chain}: {kinds}, {dict(seen)}")
     assert all(seen[k] > 0 for k in _oddities(World(), []).keys()), seen  # every case met at least once
     assert survey_intact(store, survey)
-    report = validate_store(store)  # `kg validate` on the whole store the chain left
-    assert report.conforms, [f"{v.focus} {v.path} {v.message}" for v in report.violations[:5]]
+    if chain % 2 == 0:  # `kg validate` itself on the whole store (3 s a store: every other chain)
+        report = validate_store(store)
+        assert report.conforms, [f"{v.focus} {v.path} {v.message}" for v in report.violations[:5]]
     papers = q(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper }")[0]["n"]
     assert papers > len(survey.papers)  # the chain did add papers (the property is not vacuous)

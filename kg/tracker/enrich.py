@@ -12,6 +12,11 @@ refreshed whenever the run sees it again. A paper another graph describes (a can
 the update, say): only the citation edge. A reference Semantic Scholar could not resolve is
 no paper: the citing paper keeps their count (``mskg:unresolvedReferenceCount``).
 
+The two live graphs describe a paper independently (each is refreshed when its source
+answers for the paper), so a fact the whole graph allows once (title, first date, ids, counts)
+that the other live graph keeps is not stated a second time; and a refresh keeps the ids the
+source's graph stated before (a later answer that lists only the preprint keeps the DOI).
+
 Safety: all writes of a run go to the store in one transaction at the end, per subject
 (refreshed papers replace their own triples in the source's graph; a reference list is
 replaced only when it was read again completely; nothing else is removed), so an unreachable
