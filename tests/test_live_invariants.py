@@ -249,7 +249,7 @@ def _kg(*args: str, store: Path, api: FakeApi) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
-# --------------------------------------------------------------------------- rows 5 and 6 (S2 paging)
+# --------------------------------------------------------------------------- row 5 (S2 paging)
 
 
 def test_row5_a_search_without_hits_ends_after_one_request(fake_api: FakeApi) -> None:
@@ -262,7 +262,7 @@ def test_row5_a_search_without_hits_ends_after_one_request(fake_api: FakeApi) ->
     assert len(fake_api.seen) == 1  # the package alone asks again and again (177 requests in 9 s were measured)
 
 
-def test_row6_every_list_has_a_page_cap_and_the_1000_reference_cut_is_noted(fake_api: FakeApi) -> None:
+def test_row5_every_list_has_a_page_cap_and_the_1000_reference_cut_is_noted(fake_api: FakeApi) -> None:
     from fakeapi import fast_policy
     from ingest import semantic_scholar
     from realshaped import s2_paper
@@ -283,10 +283,10 @@ def test_row6_every_list_has_a_page_cap_and_the_1000_reference_cut_is_noted(fake
     assert sum(1 for p in source.report.problems if "stop at" in p.reason or "truncated" in p.reason) == 2
 
 
-# --------------------------------------------------------------------------- row 7 (bad records)
+# --------------------------------------------------------------------------- row 6 (bad records)
 
 
-def test_row7_one_entry_with_an_unparsable_date_is_skipped_and_the_update_goes_on(survey: Survey, fake_api: FakeApi,
+def test_row6_one_entry_with_an_unparsable_date_is_skipped_and_the_update_goes_on(survey: Survey, fake_api: FakeApi,
                                                                                   tmp_path: Path) -> None:
     serve(fake_api, World(searches=list(entries("search-bad-date.xml").values())))
     store = survey.fresh()
@@ -299,7 +299,7 @@ def test_row7_one_entry_with_an_unparsable_date_is_skipped_and_the_update_goes_o
     assert broken(store, before, survey) == []
 
 
-def test_row7_bad_s2_records_are_repaired_or_skipped_and_named(survey: Survey, fake_api: FakeApi) -> None:
+def test_row6_bad_s2_records_are_repaired_or_skipped_and_named(survey: Survey, fake_api: FakeApi) -> None:
     world = recorded_world()
     world.citations["2304.02643"] = [i["citingPaper"] for i in recorded_json("s2/citations-bad-records.json")["data"]]
     serve(fake_api, world)
@@ -316,10 +316,10 @@ def test_row7_bad_s2_records_are_repaired_or_skipped_and_named(survey: Survey, f
     assert broken(store, before, survey) == []
 
 
-# --------------------------------------------------------------------------- rows 8 and 9 (what the user sees)
+# --------------------------------------------------------------------------- rows 7 and 8 (what the user sees)
 
 
-def test_row8_enrich_prints_some_notes_says_how_many_it_left_out_and_where_they_all_are(
+def test_row7_enrich_prints_some_notes_says_how_many_it_left_out_and_where_they_all_are(
         store_dir: Path, build_report, fake_api: FakeApi, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     serve(fake_api, recorded_world())  # 80 of the survey's 83 arXiv ids get no entry: 80 notes and more
     shutil.copytree(store_dir, tmp_path / "store")
@@ -332,11 +332,11 @@ def test_row8_enrich_prints_some_notes_says_how_many_it_left_out_and_where_they_
     lines = log.read_text().splitlines()
     assert len(lines) == int(m.group(2)) == int(m.group(1)) + 20 and len(lines) > 80
     assert sum(1 for line in proc.stderr.splitlines() if line.startswith("  note:")) == 20
-    assert "IDs not found" not in proc.stderr  # the package's own line of ~100 ids (row 9)
+    assert "IDs not found" not in proc.stderr  # the package's own line of ~100 ids (row 8)
     assert any(re.search(r"Semantic Scholar does not know \d+ of \d+ ids \(ARXIV:", line) for line in lines), lines
 
 
-def test_row9_the_semanticscholar_package_prints_nothing_of_its_own(fake_api: FakeApi, capfd) -> None:  # type: ignore[no-untyped-def]
+def test_row8_the_semanticscholar_package_prints_nothing_of_its_own(fake_api: FakeApi, capfd) -> None:  # type: ignore[no-untyped-def]
     import logging
 
     from fakeapi import fast_policy
