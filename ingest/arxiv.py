@@ -15,10 +15,19 @@ where a page is fetched, because arxiv 4.0.2 was measured to:
 * put the whole ``id_list`` into every page URL (hundreds of ids make URLs
   that proxies and arXiv reject).
 
+* abort the whole page (and with it ``kg update``) on one entry whose date
+  ``datetime.fromisoformat`` cannot read (ValueError: Invalid isoformat string);
+* end a search silently on arXiv's known empty-page quirk (a later page with no
+  entries although ``totalResults`` promises more).
+
 So every page goes through :class:`ingest.http.HttpPolicy` (timeouts, cache,
 per-host rate limit shared by the whole run, retries on 429/5xx only,
 record/replay), bodies that are not Atom raise :class:`SourceBadResponse`, and
-id lists are sent in chunks (100 ids per request by default).
+id lists are sent in chunks (100 ids per request by default). Entries are built
+one by one with the package's own builder: a bad one is skipped and reported
+(source, id, reason), the rest of the page is kept. An empty later page is asked
+again; still empty, the search's :class:`Listing` is incomplete and names the
+query and the page, so the update does not move its window past it.
 
 The base URL comes from ``MSKG_ARXIV_API_URL`` (default
 https://export.arxiv.org/api/query); tests point it at a local server.
@@ -26,10 +35,13 @@ https://export.arxiv.org/api/query); tests point it at a local server.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from itertools import islice
 
 import arxiv
 import requests
@@ -38,8 +50,8 @@ from lxml import etree
 
 from ingest.errors import SourceBadResponse, SourceError, SourceRejected
 from ingest.http import HttpPolicy
-from ingest.ids import normalise_arxiv_id, normalise_doi
-from ingest.records import Author, PaperRecord
+from ingest.ids import normalise_arxiv_id, split_doi
+from ingest.records import Author, Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -48,8 +60,15 @@ MIN_INTERVAL_SECONDS = 3.0  # arXiv API terms of use: one request every three se
 IDS_PER_REQUEST = 100
 SOURCE = "arxiv"
 
-_ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+MAX_PAGES = 50  # no search is read past this many pages
+EMPTY_PAGE_RETRIES = 2  # a later page with no entries is asked again this many times
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM_FEED = _ATOM + "feed"
 _VERSION = re.compile(r"v(\d+)$")
+# How arXiv says a paper (or its latest version) is withdrawn, in the comment or the abstract.
+_WITHDRAWN = re.compile(r"\b(?:(?:paper|article|submission|manuscript|work) (?:has been|is|was) withdrawn|"
+                        r"withdrawn by (?:the )?(?:authors?|arxiv)|withdrawal of this paper)\b", re.IGNORECASE)
 
 
 def arxiv_api_url() -> str:
@@ -92,7 +111,8 @@ class _PolicyClient(arxiv.Client):
         self.query_url_format = api_url.replace("{", "{{").replace("}", "}}") + "?{}"
         self._session = policy.session  # nothing in the package may reach the net without timeouts
         self._policy = policy
-        self.empty_page_retries = 1
+        self.empty_page_retries = EMPTY_PAGE_RETRIES
+        self.empty_page: str | None = None  # the URL of the page that stayed empty, for the caller
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
         attempts = 1 + (0 if first_page else self.empty_page_retries)
@@ -111,20 +131,74 @@ class _PolicyClient(arxiv.Client):
                         body_excerpt=err.body_excerpt,
                     ) from None
                 raise
-            feed = _feed.parse(response.content)
-            if feed.malformed:
-                raise SourceBadResponse(
-                    f"arXiv sent a malformed Atom feed ({feed.error}); try again later",
-                    url=self._policy.redact_url(url),
-                )
+            feed = self._parse_page(response.content, url)
             if feed.results or first_page:
                 return feed
-        # arXiv sometimes answers a later page with no entries; stopping here
-        # ends the package's pagination loop, and the report says so.
-        self._policy.report.add_problem(
-            SOURCE, f"empty page from arXiv at {self._policy.redact_url(url)}; results may be incomplete"
-        )
+        # Still empty: ending here ends the package's paging loop; the caller reads
+        # ``empty_page`` and marks its search incomplete.
+        self.empty_page = self._policy.redact_url(url)
         return feed
+
+    def _parse_page(self, content: bytes, url: str) -> _feed.ParsedFeed:
+        """The page's header by the package's parser, its entries one by one by the package's
+        entry builder, so one bad entry costs that entry only (reported), not the page."""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+        root = etree.fromstring(content, parser=parser)
+        if root is None:
+            raise SourceBadResponse("arXiv sent a malformed Atom feed; try again later",
+                                    url=self._policy.redact_url(url))
+        entries = root.findall(_ATOM + "entry")
+        for entry in entries:
+            root.remove(entry)
+        feed = _feed.parse(etree.tostring(root))
+        if feed.malformed:
+            raise SourceBadResponse(
+                f"arXiv sent a malformed Atom feed ({feed.error}); try again later",
+                url=self._policy.redact_url(url),
+            )
+        for entry in entries:
+            entry_id = " ".join((entry.findtext(_ATOM + "id") or "").split()) or "an entry without <id>"
+            try:
+                with _package_log_kept():
+                    result = _feed._build_result(entry)
+            except (ValueError, TypeError, AttributeError) as exc:
+                self._policy.report.add_problem(SOURCE, f"{entry_id}: arXiv sent a value the feed parser cannot "
+                                                        f"read ({exc})")
+                continue
+            if result is None:
+                self._policy.report.add_problem(SOURCE, f"{entry_id}: the entry lacks its <id>, <published> or "
+                                                        "<updated>")
+            else:
+                feed.results.append(result)
+        return feed
+
+
+@contextmanager
+def _package_log_kept() -> Iterator[None]:
+    """The package logs a warning for each entry it skips; we report those ourselves, so its
+    records are kept off the terminal (logged here at DEBUG)."""
+    package = logging.getLogger("arxiv")
+    handler = _Kept()
+    propagate, package.propagate = package.propagate, False
+    package.addHandler(handler)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.propagate = propagate
+        for record in handler.kept:
+            logging.getLogger(__name__).debug("arxiv package: %s", record.getMessage())
+
+
+class _Kept(logging.Handler):
+    """Keeps the records it is given (the package's), so none reaches logging's last resort."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.kept: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append(record)
 
 
 class ArxivSource:
@@ -171,7 +245,7 @@ class ArxivSource:
         for raw in ids:
             norm = normalise_arxiv_id(raw)
             if norm is None:
-                self.report.add_problem(SOURCE, f"{raw!r} is not an arXiv id (e.g. 2304.12306); skipped")
+                self.report.add_problem(SOURCE, f"{raw!r} is not an arXiv id (e.g. 2304.12306)")
             elif norm not in wanted:
                 wanted.append(norm)
         records: list[PaperRecord] = []
@@ -186,9 +260,8 @@ class ArxivSource:
                 if strict:
                     raise
                 continue
-            got = {}
-            for result in feed.results:
-                record = paper_from_result(result)
+            got: dict[str, PaperRecord] = {}
+            for record in self._records(feed.results):
                 if record.arxiv_id in chunk:
                     got.setdefault(record.arxiv_id, record)
             records += [got[i] for i in chunk if i in got]
@@ -204,22 +277,54 @@ class ArxivSource:
         submitted_until: date | None = None,
         max_results: int | None = 500,
         strict: bool = True,
-    ) -> list[PaperRecord]:
+    ) -> Listing:
         """Papers matching an arXiv query (e.g. ``abs:"segment anything" AND cat:eess.IV``),
-        newest first, submitted (v1) within the window when one is given."""
+        newest first, submitted (v1) within the window when one is given.
+
+        The listing is incomplete (``complete`` False, ``note`` naming the page) when a later
+        page stayed empty after retries or the page cap was reached; a search cut at
+        ``max_results`` says so in its note but is complete: asking again gives the same cut."""
+        cap = min(max_results or MAX_PAGES * self.client.page_size, MAX_PAGES * self.client.page_size)
         search = arxiv.Search(
             query=with_submitted_window(query, submitted_from, submitted_until),
-            max_results=max_results,
+            max_results=cap,
             sort_by=arxiv.SortCriterion.SubmittedDate,
             sort_order=arxiv.SortOrder.Descending,
         )
-        records: list[PaperRecord] = []
+        listing = Listing()
+        self.client.empty_page = None
         try:
-            for result in self.client.results(search):
-                records.append(paper_from_result(result))
+            results = list(islice(self.client.results(search), cap))
         except SourceError:
             if strict:
                 raise
+            return Listing(complete=False, note=f"the arXiv search {query!r} failed (see the failures)")
+        listing.records = self._records(results)
+        listing.skipped = len(results) - len(listing.records)
+        if self.client.empty_page is not None:
+            start = re.search(r"[?&]start=(\d+)", self.client.empty_page)
+            first = int(start.group(1)) if start else len(results)
+            listing.complete = False
+            listing.note = (f"page {first // self.client.page_size + 1} (results {first + 1}-"
+                            f"{first + self.client.page_size}) came back empty {1 + self.client.empty_page_retries} "
+                            f"times; {len(results)} results read, the rest of this window is searched again next run")
+            self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}",
+                                                "marked incomplete"))
+        elif len(results) >= cap:
+            listing.note = f"stopped at {cap} results (max_results); raise it to read further back in the window"
+            self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}", "noted"))
+        return listing
+
+    def _records(self, results: Iterable[arxiv.Result]) -> list[PaperRecord]:
+        """The results as records; one without an arXiv id or a title cannot be a paper of the graph."""
+        records = []
+        for result in results:
+            record = paper_from_result(result)
+            if record.arxiv_id and record.title:
+                records.append(record)
+            else:
+                what = "no arXiv id in its <id>" if not record.arxiv_id else "no title"
+                self.report.add_problem(SOURCE, f"{result.entry_id}: {what}")
         return records
 
 
@@ -239,16 +344,19 @@ def paper_from_result(result: arxiv.Result) -> PaperRecord:
     arxiv_id = normalise_arxiv_id(short)
     m = _VERSION.search(short)
     published = result.published.date() if result.published else None
+    doi, _same_paper = split_doi(result.doi)  # an arXiv DOI in <arxiv:doi> is this paper's arXiv id
+    comment, summary = _clean(result.comment), _clean(result.summary)
     return PaperRecord(
         source=SOURCE,
         title=_clean(result.title),
         arxiv_id=arxiv_id,
-        doi=normalise_doi(result.doi),
+        doi=doi,
         authors=[
             Author(name=" ".join(a.name.split()), affiliations=[" ".join(x.split()) for x in a.affiliation])
             for a in result.authors
+            if a.name and a.name.strip()  # an <author> without a <name> names nobody
         ],
-        abstract=_clean(result.summary),
+        abstract=summary,
         published=published,
         updated=result.updated.date() if result.updated else None,
         version=int(m.group(1)) if m else None,
@@ -256,9 +364,10 @@ def paper_from_result(result: arxiv.Result) -> PaperRecord:
         categories=list(result.categories),
         journal_ref=_clean(result.journal_ref),
         year=published.year if published else None,
-        comment=_clean(result.comment),
+        comment=comment,
         url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else result.entry_id,
         retrieved=date.today(),
+        withdrawn=bool(_WITHDRAWN.search(comment or "") or _WITHDRAWN.search(summary or "")),
     )
 
 

@@ -103,9 +103,9 @@ def read_decisions(path: str | Path) -> list[Decision]:
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(f"{path}: not valid TOML ({exc}); fix that line or move the file away") from exc
     entries = data.get("decision", [])
-    unknown = sorted(set(data) - {"decision"})
+    unknown = sorted(set(data) - {"decision", "scheme"})  # [[scheme]]: taxonomy adoptions (ingest.scheme_decisions)
     if unknown or not isinstance(entries, list):
-        raise CurationError(f"{path}: a curation file holds only [[decision]] tables; found "
+        raise CurationError(f"{path}: a curation file holds only [[decision]] and [[scheme]] tables; found "
                             f"{', '.join(unknown) or 'decision = ' + type(entries).__name__}; fix or remove it")
     lines = [i for i, line in enumerate(text.splitlines(), start=1) if _HEADER.match(line)]
     if len(lines) != len(entries):

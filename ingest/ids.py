@@ -12,7 +12,8 @@ _ARXIV_ID = re.compile(rf"(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORE
 _ARXIV_IN_URL = re.compile(
     rf"arxiv\.org/(?:abs|pdf|html)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORECASE
 )
-_ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.(?P<id>{_ARXIV_NEW})", re.IGNORECASE)
+# arXiv's own DOIs (DataCite, since 2022): 10.48550/arXiv.2304.12306, 10.48550/arXiv.hep-th/9901001
+_ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?", re.IGNORECASE)
 _DOI = re.compile(r"(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 
 
@@ -38,6 +39,23 @@ def normalise_doi(value: str | None) -> str | None:
     if not m:
         return None
     return m.group(1).rstrip(".,;)").lower()
+
+
+def arxiv_id_from_doi(doi: str | None) -> str | None:
+    """The arXiv id an arXiv DOI stands for ('10.48550/arXiv.2304.12306' -> '2304.12306'),
+    None for any other DOI. Sources (Semantic Scholar above all) give these as a paper's DOI;
+    they name the preprint, not a publication, so they are arXiv ids and never a bibo:doi."""
+    if not doi:
+        return None
+    m = _ARXIV_DOI.search(doi.strip())
+    return normalise_arxiv_id(m.group("id")) if m else None
+
+
+def split_doi(value: str | None) -> tuple[str | None, str | None]:
+    """(DOI, arXiv id) of a DOI as a source gives it: an arXiv DOI is an arXiv id in disguise,
+    so '10.48550/arXiv.2304.12306' gives (None, '2304.12306'); others give (doi, None)."""
+    arxiv_id = arxiv_id_from_doi(value)
+    return (None, arxiv_id) if arxiv_id else (normalise_doi(value), None)
 
 
 def arxiv_id_from_link(link: str | None) -> str | None:

@@ -156,7 +156,32 @@ class PaperRecord:
     citation_count: int | None = None
     influential_citation_count: int | None = None
     retrieved: date | None = None  # when counts were read
+    withdrawn: bool = False  # the source says the paper (or its latest version) was withdrawn
     extra: dict[str, str] = field(default_factory=dict)  # source-specific facts (e.g. seed links)
+
+    @property
+    def published_version(self) -> bool:
+        """Whether this record describes the version of record (a DOI, a journal reference,
+        a venue that is not a preprint server), not the preprint: the rule that picks the
+        venue and the ids when a source lists both versions of one paper."""
+        venue = (self.venue or "").strip().lower()
+        return bool(self.doi or self.journal_ref or (venue and venue not in PREPRINT_VENUES))
+
+
+# How sources name preprint servers when they give a venue (Semantic Scholar: 'ArXiv').
+PREPRINT_VENUES = frozenset({"arxiv", "arxiv.org", "biorxiv", "medrxiv", "ssrn", "research square", "preprints"})
+
+
+@dataclass
+class Listing:
+    """One paged list a source read (references, citations, search hits): the usable records,
+    and what was left out, so that callers can count it and say so."""
+
+    records: list[PaperRecord] = field(default_factory=list)
+    unresolved: int = 0  # entries the source could not resolve to a paper (S2: paperId null)
+    skipped: int = 0  # malformed entries, each reported in the run report
+    complete: bool = True  # False: paging stopped early (page cap, an empty page, the API's cut)
+    note: str | None = None  # why the list is not complete, naming the query and the page
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ measured to:
 
 * turn a 502/503 into an empty ``Paper`` with no error (a dead API looks like a
   paper with no metadata);
-* ignore ``Retry-After`` on 429 and sleep through exponential waits of up to
-  60 s, about 251 s in total, before a ``tenacity.RetryError``, and do so even
-  with ``retry=False`` on some paths;
+* ignore ``Retry-After`` on 429 and sleep through waits of up to 60 s (about
+  251 s in all) before a ``tenacity.RetryError``, even with ``retry=False``;
 * send queries without URL-encoding them (``&`` and ``#`` in a search split or
   truncate the query);
 * drop the API key on paginated calls (references, citations): their
@@ -27,6 +26,15 @@ they reach the package; client construction restores the root logger.
 The key is registered as a secret with the policy, so it never appears in
 reports, exceptions, logs, cache keys or recordings.
 
+Paging is ours too, because 0.12 loops forever on a search without hits
+(``{"total": 0, "offset": 0}``: 177 identical requests in 9 s were measured): a
+page without data ends a list, at most ``MAX_PAGES`` pages are read, and a list
+cut short (the 9,999 cap, the 1,000-reference cut, the page cap) says so in the
+report and its :class:`Listing`. Unresolved references and citers (``paperId``
+null) are counted, never returned; answers are made safe for the package's
+constructors (:func:`ingest.s2_papers.sanitise_answer`); the package's own log
+lines ("IDs not found: [...]") go to our logger at DEBUG, not stderr.
+
 Base URL: ``MSKG_S2_API_URL`` (default https://api.semanticscholar.org).
 """
 
@@ -34,22 +42,24 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from itertools import islice
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from semanticscholar._utils import _run_async
 from semanticscholar.ApiRequester import ApiRequester
 from semanticscholar.AsyncSemanticScholar import AsyncSemanticScholar
+from semanticscholar.PaginatedResults import PaginatedResults
+from semanticscholar.SemanticScholarException import NoMorePagesException
 
 from ingest.errors import SourceBadResponse, SourceError
 from ingest.http import HttpPolicy, expect_json
-from ingest.records import PaperRecord
+from ingest.records import Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
-from ingest.s2_papers import PAPER_FIELDS, SOURCE, paper_from_s2, s2_paper_id
+from ingest.s2_papers import PAPER_FIELDS, SOURCE, paper_from_s2, s2_paper_id, sanitise_answer
 
 DEFAULT_API_URL = "https://api.semanticscholar.org"
 ENV_API_URL = "MSKG_S2_API_URL"
@@ -59,11 +69,47 @@ MIN_INTERVAL_SECONDS = 1.0  # the API's introductory rate limit: one request per
 BATCH_MAX_IDS = 500
 PAGE_LIMIT = 1000  # references/citations page size (the API's maximum)
 OFFSET_CAP = 9999  # the API refuses offset + limit beyond this, per paper
+MAX_PAGES = 40  # no list is read past this many pages, whatever the API says about more
+
+log = logging.getLogger(__name__)
 
 
 def s2_api_url() -> str:
     """The Graph API's base: ``MSKG_S2_API_URL`` (tests point it at a local server) or the real one."""
     return (os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("/")
+
+
+class _Kept(logging.Handler):
+    """Keeps the records it is given (the package's), so none reaches logging's last resort."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.kept: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append(record)
+
+
+@contextmanager
+def _package_output_captured() -> Iterator[None]:
+    """Keep the package's log records and warnings off the user's terminal: they are logged
+    here at DEBUG (our report already says, per run, which ids were not found)."""
+    package = logging.getLogger("semanticscholar")
+    handler = _Kept()
+    propagate = package.propagate
+    package.addHandler(handler)
+    package.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        package.removeHandler(handler)
+        package.propagate = propagate
+        for record in handler.kept:
+            log.debug("semanticscholar package: %s", record.getMessage()[:300])
+        for w in caught:
+            log.debug("semanticscholar package warned: %s", str(w.message)[:300])
 
 
 @contextmanager
@@ -109,6 +155,15 @@ class _PolicyRequester(ApiRequester):
                 url=self._policy.redact_url(full_url),
                 status=response.status_code,
             )
+        batch = payload is not None
+        if (batch and not isinstance(data, list)) or (not batch and not isinstance(data, dict)):
+            raise SourceBadResponse(
+                f"Semantic Scholar answered a {type(data).__name__} where the API sends a "
+                f"{'list' if batch else 'JSON object'}; try again later",
+                url=self._policy.redact_url(full_url), status=response.status_code)
+        for note, action in sanitise_answer(data, batch=batch):
+            self._policy.report.problems.append(Problem(SOURCE, None, f"{note} ({self._policy.redact_url(url)})",
+                                                        action))
         self.last_data = data
         return data
 
@@ -161,7 +216,8 @@ class SemanticScholarSource:
     def papers(self, ids: Iterable[str], *, strict: bool = True) -> dict[str, PaperRecord]:
         """Metadata for each id (arXiv id, DOI, S2 paper id, 'CorpusId:...'), keyed by the id as given.
 
-        Ids the API does not know (null in the batch answer) are reported, not raised.
+        Ids the API does not know (null in the batch answer) are reported, one note per
+        request naming them all, not raised.
         """
         asked = list(dict.fromkeys(ids))
         found: dict[str, PaperRecord] = {}
@@ -171,7 +227,7 @@ class SemanticScholarSource:
             try:
                 # The package validates the chunk and builds the call; we read the raw
                 # answer ourselves because it drops nulls and with them their position.
-                raw = self._batch_raw(api_ids)
+                raw = self._call(lambda ids=api_ids: self._client.get_papers(ids, fields=PAPER_FIELDS))
             except SourceError:
                 if strict:
                     raise
@@ -182,30 +238,42 @@ class SemanticScholarSource:
                     f" items for {len(chunk)} ids; expected one entry (or null) per id",
                     url=self.api_url + "/graph/v1/paper/batch",
                 )
+            unknown = [given for given, entry in zip(chunk, raw) if entry is None]
             for given, entry in zip(chunk, raw):
-                if entry is None:
-                    self.report.add_problem(SOURCE, f"Semantic Scholar does not know {given}; check the id")
-                else:
-                    found[given] = paper_from_s2(entry)
+                if entry is not None:
+                    record = self._usable(entry, f"the batch entry for {given}")
+                    if record is not None:
+                        found[given] = record
+            if unknown:
+                self.report.problems.append(Problem(SOURCE, None, f"Semantic Scholar does not know {len(unknown)} of "
+                                                    f"{len(chunk)} ids ({', '.join(unknown)})", "check them"))
         return found
 
-    def _batch_raw(self, api_ids: list[str]) -> Any:
+    def _call(self, make: Callable[[], Any]) -> Any:
+        """Run one package coroutine with its output captured; the raw JSON of its last request."""
         requester: _PolicyRequester = self._client._requester  # type: ignore[assignment]
         requester.last_data = None
-        _run_async(self._client.get_papers(api_ids, fields=PAPER_FIELDS))
-        return requester.last_data
+        with _package_output_captured():
+            result = _run_async(make())
+        return result if isinstance(result, PaginatedResults) else requester.last_data
+
+    def _usable(self, data: dict[str, Any], where: str) -> PaperRecord | None:
+        """``data`` as a record, or None (reported) when it cannot be a paper of the graph."""
+        record = paper_from_s2(data)
+        if record.title is None:
+            ids = record.s2_paper_id or record.arxiv_id or record.doi or "no id"
+            self.report.add_problem(SOURCE, f"{where} ({ids}) has no title")
+            return None
+        return record
 
     # -- references and citations
 
-    def references(self, paper_id: str, *, strict: bool = True) -> list[PaperRecord]:
-        """The papers ``paper_id`` cites (unresolved references keep their title only)."""
-        return [
-            paper_from_s2(item["citedPaper"])
-            for item in self._paged("references", paper_id, strict)
-            if item.get("citedPaper")
-        ]
+    def references(self, paper_id: str, *, strict: bool = True) -> Listing:
+        """The papers ``paper_id`` cites. References S2 could not resolve (no paperId) are
+        counted in ``unresolved``, not returned: they are footnotes and captions as often as papers."""
+        return self._paged("references", paper_id, strict)
 
-    def citations(self, paper_id: str, *, since: date | None = None, strict: bool = True) -> list[PaperRecord]:
+    def citations(self, paper_id: str, *, since: date | None = None, strict: bool = True) -> Listing:
         """The papers citing ``paper_id``; with ``since``, only those published on or after it.
 
         The API cannot filter citations by date, so every page is read and the
@@ -213,35 +281,75 @@ class SemanticScholarSource:
         kept when its year is ``since``'s year or later (better a duplicate
         candidate than a missed one).
         """
-        records = [
-            paper_from_s2(item["citingPaper"])
-            for item in self._paged("citations", paper_id, strict)
-            if item.get("citingPaper")
-        ]
-        if since is None:
-            return records
-        return [r for r in records if _published_since(r, since)]
+        listing = self._paged("citations", paper_id, strict)
+        if since is not None:
+            listing.records = [r for r in listing.records if _published_since(r, since)]
+        return listing
 
-    def _paged(self, kind: str, paper_id: str, strict: bool) -> list[dict[str, Any]]:
+    def _paged(self, kind: str, paper_id: str, strict: bool) -> Listing:
         api_id = quote(s2_paper_id(paper_id), safe=":/")
         method = self._client.get_paper_references if kind == "references" else self._client.get_paper_citations
-        items: list[dict[str, Any]] = []
+        key = "citedPaper" if kind == "references" else "citingPaper"
+        listing = Listing()
         try:
-            pages = _run_async(method(api_id, fields=PAPER_FIELDS, limit=self.page_limit))
-            for item in pages:  # later pages are fetched by the package as we iterate
-                items.append(item.raw_data)
+            raw = self._pages(lambda: method(api_id, fields=PAPER_FIELDS, limit=self.page_limit),
+                              f"{kind} of {paper_id}", listing)
         except SourceError:
             if strict:
                 raise
-            return items
-        if pages.next:
-            # The package stopped although the API offered more: the 9,999 cap.
-            self.report.add_problem(
-                SOURCE,
-                f"{kind} of {paper_id} truncated at {len(items)}: the API serves at most "
-                f"{OFFSET_CAP} per paper (offset + limit); the rest needs the S2 datasets API",
-            )
-        return items
+            listing.complete, listing.note = False, f"{kind} of {paper_id}: a request failed (see the failures)"
+            return listing
+        for item in raw:
+            paper = item.get(key)
+            if not isinstance(paper, dict) or not paper.get("paperId"):
+                listing.unresolved += 1
+                continue
+            record = self._usable(paper, f"an entry of the {kind} of {paper_id}")
+            if record is None:
+                listing.skipped += 1
+            else:
+                listing.records.append(record)
+        return listing
+
+    def _pages(self, first: Callable[[], Any], what: str, listing: Listing, max_items: int = OFFSET_CAP) -> list[dict]:
+        """Every raw item of a paged answer, page by page, with the guards the package lacks:
+        a page without data ends the list, no more than ``MAX_PAGES`` pages are read, and a
+        list that stops before its end says why (run report and ``listing.note``)."""
+        requester: _PolicyRequester = self._client._requester  # type: ignore[assignment]
+        pages: PaginatedResults = self._call(first)
+        items, read = [i.raw_data for i in pages.items], 1
+        while True:
+            last = requester.last_data if isinstance(requester.last_data, dict) else {}
+            if not last.get("data"):
+                if read > 1 or last.get("offset"):  # an empty page after a full one: S2's cut
+                    self._stopped(listing, f"{what} stop at {len(items)}: Semantic Scholar sent an empty page at "
+                                           f"offset {last.get('offset')} (it serves no more through this endpoint)")
+                break
+            if last.get("next") is None and not last.get("token"):
+                break
+            if len(items) >= max_items:
+                self._stopped(listing, f"{what} truncated at {max_items}: the most this call reads "
+                                       f"(offset + limit <= {OFFSET_CAP} per paper, or max_results)")
+                break
+            if read >= MAX_PAGES:
+                self._stopped(listing, f"{what} truncated at {len(items)}: read {MAX_PAGES} pages, "
+                                       "the most one list may take")
+                break
+            before = len(pages.items)
+            try:
+                with _package_output_captured():
+                    pages.next_page()
+            except NoMorePagesException:
+                self._stopped(listing, f"{what} truncated at {len(items)}: the API serves at most {OFFSET_CAP} per "
+                                       "paper (offset + limit); the rest needs the S2 datasets API")
+                break
+            items += [i.raw_data for i in pages.items[before:]]
+            read += 1
+        return items[:max_items]
+
+    def _stopped(self, listing: Listing, why: str) -> None:
+        listing.complete, listing.note = False, why
+        self.report.problems.append(Problem(SOURCE, None, why, "the list is incomplete"))
 
     # -- search
 
@@ -253,30 +361,35 @@ class SemanticScholarSource:
         publication_date_or_year: str | None = None,
         max_results: int = 100,
         strict: bool = True,
-    ) -> list[PaperRecord]:
+    ) -> Listing:
         """Relevance search for discovery, e.g. ``search('medical SAM adapter', year='2024-')``.
 
         ``publication_date_or_year`` takes the API's range syntax
         ('2025-06-01:2025-06-08', '2024:'); the relevance endpoint serves at most
-        1,000 results.
+        1,000 results. A search without hits ends after one request.
         """
         if not query.strip():
             raise ValueError("search needs a non-empty query, e.g. 'segment anything medical'")
+        listing = Listing()
         try:
-            pages = _run_async(
-                self._client.search_paper(
-                    quote_plus(query),  # the package pastes the query into the URL as is
-                    year=str(year) if year is not None else None,
-                    publication_date_or_year=publication_date_or_year,
-                    fields=PAPER_FIELDS,
-                    limit=max(1, min(100, max_results)),
-                )
-            )
-            return [paper_from_s2(p.raw_data) for p in islice(pages, max_results)]
+            raw = self._pages(lambda: self._client.search_paper(
+                quote_plus(query),  # the package pastes the query into the URL as is
+                year=str(year) if year is not None else None,
+                publication_date_or_year=publication_date_or_year,
+                fields=PAPER_FIELDS,
+                limit=max(1, min(100, max_results)),
+            ), f"results of the search {query!r}", listing, max_items=max_results)
         except SourceError:
             if strict:
                 raise
-            return []
+            return Listing(complete=False, note=f"the search {query!r} failed (see the failures)")
+        for paper in raw:
+            record = self._usable(paper, f"a result of the search {query!r}") if paper.get("paperId") else None
+            if record is None:
+                listing.skipped += 1
+            else:
+                listing.records.append(record)
+        return listing
 
 
 def _published_since(record: PaperRecord, since: date) -> bool:

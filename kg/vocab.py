@@ -59,6 +59,8 @@ class MSKG(DefinedNamespace):
     bibtex: URIRef
     authorList: URIRef  # authors in order, '; '-separated (dcterms:creator is unordered)
     arxivVersion: URIRef  # latest arXiv version number seen
+    withdrawn: URIRef  # Paper -> true when arXiv says the paper (or its latest version) was withdrawn
+    unresolvedReferenceCount: URIRef  # Paper -> references a source could not resolve to a paper (not added)
     s2AuthorId: URIRef  # foaf:Person -> Semantic Scholar author id
     orcid: URIRef  # foaf:Person -> ORCID iD
     authorAffiliation: URIRef  # foaf:Person -> affiliation as stated on a paper

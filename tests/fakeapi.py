@@ -93,9 +93,15 @@ class _Route:
     script: list[Reply] | None = None
     handler: Handler | None = None
     calls: int = 0
+    suffix: str | None = None  # set: ``path`` is a prefix and the request path must end with this
 
     def matches(self, seen: Seen) -> bool:
-        if self.method != seen.method or self.path != seen.path:
+        if self.method != seen.method:
+            return False
+        if self.suffix is not None:
+            if not (seen.path.startswith(self.path) and seen.path.endswith(self.suffix)):
+                return False
+        elif self.path != seen.path:
             return False
         return all(seen.query.get(k, [None])[0] == v for k, v in self.query.items())
 
@@ -125,6 +131,11 @@ class FakeApi:
     def handle(self, method: str, path: str, handler: Handler, query: dict[str, str] | None = None) -> None:
         self.routes.append(_Route(method.upper(), path, query or {}, handler=handler))
 
+    def handle_prefix(self, method: str, prefix: str, suffix: str, handler: Handler) -> None:
+        """Answer every ``method`` request whose path starts with ``prefix`` and ends with ``suffix``
+        (e.g. ``/graph/v1/paper/`` ... ``/references`` for any paper id)."""
+        self.routes.append(_Route(method.upper(), prefix, {}, handler=handler, suffix=suffix))
+
     def requests_to(self, path: str, method: str | None = None) -> list[Seen]:
         return [s for s in self.seen if s.path == path and (method is None or s.method == method)]
 
@@ -141,6 +152,9 @@ class FakeApi:
 
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in two writes; without TCP_NODELAY each keep-alive
+            # answer waited ~40 ms for the client's delayed ACK (a real run does not).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass

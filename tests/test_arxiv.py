@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import pytest
+import fakeapi
 from fakeapi import (
     FakeApi,
     Reply,
@@ -13,7 +14,6 @@ from fakeapi import (
     arxiv_entry,
     arxiv_feed,
     atom,
-    fake_api,  # noqa: F401 - pytest fixture
     fast_policy,
     recorded_text,
     synthetic_entry,
@@ -21,6 +21,8 @@ from fakeapi import (
 
 from ingest.arxiv import ArxivSource, with_submitted_window
 from ingest.errors import SourceBadResponse, SourceRejected, SourceUnavailable
+
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 RECORDED_IDS = {"2304.12306", "2304.02643", "2408.00714"}
 
@@ -163,9 +165,10 @@ def test_search_sends_the_date_window_and_follows_pages(fake_api: FakeApi) -> No
 
     fake_api.handle("GET", "/api/query", pages)
     source = ArxivSource(fast_policy(), api_url=fake_api.url + "/api/query", min_interval=0, page_size=2)
-    records = source.search('abs:"segment anything" AND cat:eess.IV',
+    listing = source.search('abs:"segment anything" AND cat:eess.IV',
                             submitted_from=date(2024, 1, 1), submitted_until=date(2024, 1, 31))
-    assert [r.arxiv_id for r in records] == [f"2401.0000{i}" for i in range(5)]
+    assert [r.arxiv_id for r in listing.records] == [f"2401.0000{i}" for i in range(5)]
+    assert listing.complete and listing.note is None
     assert len(fake_api.seen) == 3
     query = fake_api.seen[0].query
     assert query["search_query"][0] == (

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fakeapi import FakeApi, atom, fake_api, json_reply, recorded_json, recorded_text  # noqa: F401
+import fakeapi
+from fakeapi import FakeApi, atom, json_reply, recorded_json, recorded_text
 from ingest.arxiv import ArxivSource
 from ingest.http import build_policy
 from ingest.semantic_scholar import SemanticScholarSource
@@ -21,7 +22,10 @@ from kg.vocab import SEMANTIC_SCHOLAR
 from kg.queries import with_prefixes
 from kg.store import Store
 
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
+
 BATCH = "/graph/v1/paper/batch"
+MEDSA_TITLE = "Medical SAM Adapter: Adapting Segment Anything Model for Medical Image Segmentation"
 NEW_TITLE = "A Universal Promptable Model for Volumetric Lesion Segmentation"
 
 
@@ -42,8 +46,8 @@ def serve_sources(api: FakeApi) -> None:
     api.handle("POST", BATCH, batch)
     references = {"offset": 0, "data": [
         # Semantic Scholar lists Med-SA twice: preprint (arXiv id) and journal version (DOI)
-        {"citedPaper": _paper("aaa1", "Medical SAM Adapter: Adapting Segment Anything Model for Medical Image Segmentation", ArXiv="2304.12620")},
-        {"citedPaper": _paper("aaa2", "Medical SAM adapter: Adapting segment anything model for medical image segmentation", DOI="10.1016/j.media.2025.103547")},
+        {"citedPaper": _paper("aaa1", MEDSA_TITLE, ArXiv="2304.12620")},
+        {"citedPaper": _paper("aaa2", MEDSA_TITLE.lower(), DOI="10.1016/j.media.2025.103547")},
         # a paper new to the graph, also twice (preprint, then published version with the same title)
         {"citedPaper": _paper("bbb1", NEW_TITLE, ArXiv="2502.00001")},
         {"citedPaper": _paper("bbb2", NEW_TITLE, DOI="10.1000/xyz.2025.1")},
@@ -80,16 +84,20 @@ def test_enrich_adds_ids_counts_references_and_citing_papers(survey_store: Store
     arxiv, s2 = report.outcomes
     assert arxiv.reachable and arxiv.papers == 3
     assert s2.reachable and s2.papers == 3
-    medsam = q(survey_store, "SELECT ?s2 ?n WHERE { id:paper\\/arxiv\\/2304.12306 mskg:s2PaperId ?s2 ; mskg:citationCount ?n }")
+    medsam = q(survey_store, "SELECT ?s2 ?n WHERE { id:paper\\/arxiv\\/2304.12306 mskg:s2PaperId ?s2 ; "
+                             "mskg:citationCount ?n }")
     assert medsam and medsam[0]["s2"] == "5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc"
     # the arXiv graph holds the version and categories the Atom feed gave
-    assert q(survey_store, "ASK { GRAPH graph:arxiv { id:paper\\/arxiv\\/2304.12306 mskg:arxivVersion ?v } }") == [{"result": True}]
+    assert q(survey_store, "ASK { GRAPH graph:arxiv { id:paper\\/arxiv\\/2304.12306 mskg:arxivVersion ?v } }") == [
+        {"result": True}]
     # preprint and journal version of Med-SA: one node, cited once
     cites_medsa = q(survey_store, """SELECT DISTINCT ?cited WHERE { GRAPH graph:semantic-scholar {
-        id:paper\\/arxiv\\/2304.12306 cito:cites ?cited } ?cited dcterms:title ?t FILTER(CONTAINS(LCASE(?t), "medical sam adapter")) }""")
+        id:paper\\/arxiv\\/2304.12306 cito:cites ?cited } ?cited dcterms:title ?t
+        FILTER(CONTAINS(LCASE(?t), "medical sam adapter")) }""")
     assert [r["cited"] for r in cites_medsa] == ["https://w3id.org/medseg-kg/id/paper/arxiv/2304.12620"]
     # a new paper seen as preprint and as published version: one node with both ids
-    new = q(survey_store, f'SELECT DISTINCT ?p ?doi WHERE {{ ?p dcterms:title "{NEW_TITLE}" ; mskg:arxivId "2502.00001" ; bibo:doi ?doi }}')
+    new = q(survey_store, f'SELECT DISTINCT ?p ?doi WHERE {{ ?p dcterms:title "{NEW_TITLE}" ; '
+                          'mskg:arxivId "2502.00001" ; bibo:doi ?doi }')
     assert new == [{"p": "https://w3id.org/medseg-kg/id/paper/arxiv/2502.00001", "doi": "10.1000/xyz.2025.1"}]
     # papers citing the anchor SAM were added with a citation to it
     citing = q(survey_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p cito:cites id:paper\\/arxiv\\/2304.02643 }")

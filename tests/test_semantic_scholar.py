@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import fakeapi
 from fakeapi import (
     FakeApi,
     Reply,
     Seen,
-    fake_api,  # noqa: F401 - pytest fixture
     fast_policy,
     json_reply,
     recorded_json,
@@ -27,6 +27,8 @@ from ingest.errors import (
 )
 from ingest.s2_papers import PAPER_FIELDS, paper_from_s2, s2_paper_id
 from ingest.semantic_scholar import SemanticScholarSource
+
+fake_api = fakeapi.fake_api  # the fixture (a local server per test), under the name the tests ask for
 
 KEY = "s2-test-key-7f3c9a1e55d04b2b"
 BATCH = "/graph/v1/paper/batch"
@@ -121,12 +123,14 @@ def test_html_200_is_a_bad_response(fake_api: FakeApi) -> None:
         source_for(fake_api).papers(["2304.12306"])
 
 
-def test_references_keep_unresolved_entries(fake_api: FakeApi) -> None:
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references", json_reply(recorded_json("s2/references-medsam.json")))
-    refs = source_for(fake_api).references("2304.12306")
-    assert [r.arxiv_id for r in refs] == ["2304.02643", "1505.04597", None]
-    assert refs[2].title == "Medical Segmentation Decathlon challenge data" and refs[2].s2_paper_id is None
-    assert refs[1].doi == "10.1007/978-3-319-24574-4_28"
+def test_references_count_unresolved_entries_and_return_only_papers(fake_api: FakeApi) -> None:
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply(recorded_json("s2/references-medsam.json")))
+    listing = source_for(fake_api).references("2304.12306")
+    assert [r.arxiv_id for r in listing.records] == ["2304.02643", "1505.04597"]
+    # "Medical Segmentation Decathlon challenge data" has no paperId: counted, not a paper
+    assert listing.unresolved == 1 and listing.complete
+    assert listing.records[1].doi == "10.1007/978-3-319-24574-4_28"
 
 
 def _citation_pages(total: int):
@@ -152,7 +156,7 @@ def _citation_pages(total: int):
 def test_citations_follow_pages(fake_api: FakeApi) -> None:
     fake_api.handle("GET", "/graph/v1/paper/ARXIV:2304.02643/citations", _citation_pages(2500))
     source = source_for(fake_api)
-    records = source.citations("2304.02643")
+    records = source.citations("2304.02643").records
     assert len(records) == 2500 and len({r.s2_paper_id for r in records}) == 2500
     assert [s.query["offset"][0] for s in fake_api.seen] == ["0", "1000", "2000"]
     assert not source.report.problems
@@ -161,8 +165,9 @@ def test_citations_follow_pages(fake_api: FakeApi) -> None:
 def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi) -> None:
     fake_api.handle("GET", "/graph/v1/paper/ARXIV:2304.02643/citations", _citation_pages(25000))
     source = source_for(fake_api)
-    records = source.citations("2304.02643")
-    assert len(records) == 9999
+    listing = source.citations("2304.02643")
+    records = listing.records
+    assert len(records) == 9999 and not listing.complete
     for seen in fake_api.seen:
         assert int(seen.query["offset"][0]) + int(seen.query["limit"][0]) <= 9999
     assert any("truncated at 9999" in p.reason for p in source.report.problems)
@@ -170,8 +175,9 @@ def test_citations_stop_at_the_9999_cap_and_report_truncation(fake_api: FakeApi)
 
 def test_citations_since_a_date(fake_api: FakeApi) -> None:
     # the weekly update asks for the citers of each anchor paper this way (anchors are kg's)
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations", json_reply(recorded_json("s2/citations-sam2.json")))
-    citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1))
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2408.00714/citations",
+                 json_reply(recorded_json("s2/citations-sam2.json")))
+    citers = source_for(fake_api).citations("ARXIV:2408.00714", since=date(2024, 12, 1)).records
     citing = sorted(r.arxiv_id for r in citers)
     # 2504.03600 and 2412.13742 by date; 2411.17363 has only a year (2025) and is kept
     assert citing == ["2411.17363", "2412.13742", "2504.03600"]
@@ -191,7 +197,7 @@ def test_search_encodes_ampersand_and_hash(fake_api: FakeApi) -> None:
 
     fake_api.handle("GET", "/graph/v1/paper/search", search)
     source = SemanticScholarSource(fast_policy(), api_url=fake_api.url, min_interval=0)
-    records = source.search("SAM & MedSAM #adapter", year="2023-2025", max_results=3)
+    records = source.search("SAM & MedSAM #adapter", year="2023-2025", max_results=3).records
     assert [r.arxiv_id for r in records] == ["2304.12306", "2308.16184", "2304.13785"]
     first = fake_api.seen[0]
     assert first.query["query"] == ["SAM & MedSAM #adapter"]
@@ -201,14 +207,16 @@ def test_search_encodes_ampersand_and_hash(fake_api: FakeApi) -> None:
 
 def test_search_with_publication_date_window(fake_api: FakeApi) -> None:
     fake_api.add("GET", "/graph/v1/paper/search", json_reply({"total": 0, "offset": 0, "data": []}))
-    assert source_for(fake_api).search("medical segment anything", publication_date_or_year="2025-06-01:2025-06-08") == []
+    listing = source_for(fake_api).search("medical segment anything", publication_date_or_year="2025-06-01:2025-06-08")
+    assert listing.records == [] and listing.complete
     assert fake_api.seen[0].query["publicationDateOrYear"] == ["2025-06-01:2025-06-08"]
 
 
 def test_api_key_is_sent_but_never_shown(fake_api: FakeApi, caplog, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("S2_API_KEY", KEY)
     caplog.set_level(logging.DEBUG)
-    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references", json_reply(recorded_json("s2/references-medsam.json")))
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply(recorded_json("s2/references-medsam.json")))
     fake_api.add("POST", BATCH, Reply(500, f"internal error while handling key {KEY}"))
     policy = fast_policy(cache_dir=tmp_path / "cache", record_dir=tmp_path / "rec", max_attempts=2)
     source = SemanticScholarSource(policy, api_url=fake_api.url, min_interval=0)
@@ -239,3 +247,18 @@ def test_id_forms() -> None:
     assert s2_paper_id("CorpusId:258179490") == "CorpusId:258179490"
     assert s2_paper_id("5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc") == "5a49e22c88b8d29cea2e0c3c858d3dd583ed99fc"
     assert paper_from_s2({"paperId": None, "title": None}).title is None
+
+
+def test_an_answer_the_package_cannot_build_objects_from_is_repaired_and_named(fake_api: FakeApi) -> None:
+    # the package builds Paper/Author/Journal objects from every item: these would raise in it
+    odd = {"paperId": "f" * 40, "externalIds": {"ArXiv": "2611.00001"}, "title": "An odd record",
+           "publicationDate": "n.d.", "authors": {"name": "not a list"}, "journal": "not an object"}
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply({"offset": 0, "data": [{"citedPaper": odd}, {"citedPaper": None}, "junk"]}))
+    source = source_for(fake_api)
+    listing = source.references("2304.12306")
+    assert [r.arxiv_id for r in listing.records] == ["2611.00001"] and listing.records[0].authors == []
+    notes = [str(p) for p in source.report.problems]
+    assert any("publicationDate 'n.d.'" in n and n.endswith("repaired (read without a date)") for n in notes)
+    assert any("authors is a dict" in n for n in notes) and any("journal is a str" in n for n in notes)
+    assert any("2 entries of a page were not paper objects" in n for n in notes)

@@ -40,80 +40,113 @@ def markdown(report: UpdateReport) -> str:
     lines = [f"# medseg-kg weekly update, {r.started.date().isoformat()}", ""]
     window = f"{r.window_start.isoformat()} to {r.window_end.isoformat()}"
     lines += [
-        f"- window searched: {window}"
-        + ("" if r.complete else " (incomplete: a source failed; the next run searches it again)"),
+        f"- window searched: {window}" + ("" if r.complete else
+                                          " (incomplete: a source failed or a search did not finish; "
+                                          "the next run searches it again)"),
         f"- run: `{r.activity or 'nothing written'}`, {r.seconds:.1f} s",
         f"- discovered {r.discovered} distinct papers; queued {len(r.candidates)}; skipped {len(r.skipped)}",
         f"- new citations of the anchor papers: {len(r.new_citations)}",
         "",
-        "## Sources",
-        "",
     ]
-    for s in r.sources:
-        lines.append(f"- {s.name}: {'ok' if s.ok else 'FAILED'}; {s.note}")
-    lines += ["", f"## New candidates ({len(r.candidates)})", ""]
-    if r.candidates:
-        lines += ["| paper | class | confidence | found by | links |", "|---|---|---|---|---|"]
-        for c in r.candidates:
-            links = ", ".join(sorted({ln for ln in c.links}))
-            lines.append(
-                f"| [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}) | {_md_escape(c.category)} | "
-                f"{c.confidence:.2f} | {_md_escape('; '.join(c.found_by))} | {_md_escape(links)} |"
-            )
-    else:
-        lines.append("No new candidates.")
+    lines += _sources(r) + _candidates(r) + _changes(r)
     lines += ["", f"## Accepted since the last run ({len(r.accepted)})", ""]
-    lines += [
-        f"- [{_md_escape(a.title or a.iri)}]({a.iri}) as {a.category or 'its predicted class'} ({a.decided})"
-        for a in r.accepted
-    ] or ["None."]
+    lines += [f"- [{_md_escape(a.title or a.iri)}]({a.iri}) as {a.category or 'its predicted class'} ({a.decided})"
+              for a in r.accepted] or ["None."]
     lines += ["", f"## New citations ({len(r.new_citations)})", ""]
     lines += [f"- {_md_escape(title)} cites {anchor}" for title, anchor in r.new_citations[:200]] or ["None."]
     if len(r.new_citations) > 200:
         lines.append(f"- ... and {len(r.new_citations) - 200} more")
-    lc = r.list_changes
-    lines += ["", "## Upstream survey list", ""]
-    if lc is None:
-        lines.append("Not checked (disabled in the discovery config).")
-    elif not lc.fetched:
-        lines.append(f"Not compared: {lc.note}")
-    else:
-        lines.append(f"{lc.url}: {lc.rows} rows, compared with {lc.compared_with}.")
-        lines += scheme_change_markdown(lc.scheme_change) if lc.scheme_change is not None else []
-        lines.append("")
-        lines.append(f"### New rows ({len(lc.new_rows)})")
-        lines += [
-            f"- line {row.line}: {row.name or '---'}: {_md_escape(row.title)} ({row.category})"
-            + (" - new model, queued" if (row.name or row.title) in lc.new_models else "")
-            for row in lc.new_rows
-        ] or ["None."]
-        lines.append(f"### Rows that changed class ({len(lc.changed)})")
-        lines += [
-            f"- line {new.line}: {new.name or _md_escape(new.title)}: {old.category} -> {new.category}"
-            for old, new in lc.changed
-        ] or ["None."]
-        lines.append(f"### Removed rows ({len(lc.removed)})")
-        lines += [f"- {row.name or '---'}: {_md_escape(row.title)} (was {row.category})" for row in lc.removed] or [
-            "None."
-        ]
-        lines.append(f"### Broken rows ({len(lc.broken)})")
-        lines += [f"- line {p.line}: {p.reason}; {p.action}" for p in lc.broken] or ["None."]
-        if lc.new_classes:
-            lines.append(f"### Classes new to the taxonomy ({len(lc.new_classes)})")
-            lines += [f"- {label}" for label in lc.new_classes]
+    lines += _list_changes(r)
     lines += ["", f"## Failures ({len(r.failures)})", ""]
     lines += [f"- {_md_escape(f)}" for f in r.failures] or ["None."]
-    lines += ["", f"## Skipped ({len(r.skipped)})", ""]
-    if r.skipped:
-        by_reason: dict[str, int] = {}
-        for s in r.skipped:
-            by_reason[s.kind] = by_reason.get(s.kind, 0) + 1
-        lines += [f"- {kind}: {n}" for kind, n in sorted(by_reason.items())]
-        lines += ["", "| paper | why |", "|---|---|"]
-        lines += [f"| {_md_escape(s.title)} | {_md_escape(s.reason)} |" for s in r.skipped]
-    else:
-        lines.append("None.")
+    lines += _skipped(r) + _notes(r)
     return "\n".join(lines) + "\n"
+
+
+def _sources(r: UpdateReport) -> list[str]:
+    lines = ["## Sources", ""]
+    for s in r.sources:
+        lines.append(f"- {s.name}: {'ok' if s.ok else ('INCOMPLETE' if s.usable else 'FAILED')}; {s.note}")
+        lines += [f"  - did not finish: {_md_escape(what)}" for what in s.incomplete]
+    return lines
+
+
+def _withdrawn_iris(r: UpdateReport) -> set[str]:
+    return {c.iri for s in r.sources for c in s.withdrawn}
+
+
+def _candidates(r: UpdateReport) -> list[str]:
+    lines = ["", f"## New candidates ({len(r.candidates)})", ""]
+    if not r.candidates:
+        return lines + ["No new candidates."]
+    withdrawn = _withdrawn_iris(r)
+    lines += ["| paper | class | confidence | found by | links |", "|---|---|---|---|---|"]
+    for c in r.candidates:
+        links = ", ".join(sorted({ln for ln in c.links}))
+        flag = " (withdrawn)" if c.iri in withdrawn else ""
+        lines.append(f"| [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}){flag} | {_md_escape(c.category)} | "
+                     f"{c.confidence:.2f} | {_md_escape('; '.join(c.found_by))} | {_md_escape(links)} |")
+    return lines
+
+
+def _changes(r: UpdateReport) -> list[str]:
+    """Known papers with a new version (updated, not new) and withdrawn papers (flagged, kept)."""
+    updated = [c for s in r.sources for c in s.updated]
+    withdrawn = [c for s in r.sources for c in s.withdrawn]
+    lines = ["", f"## Updated papers ({len(updated)})", ""]
+    lines += [f"- [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}): updated, {c.what}; "
+              "already in the graph, not a new candidate" for c in updated] or ["None."]
+    lines += ["", f"## Withdrawn papers ({len(withdrawn)})", ""]
+    lines += [f"- [{_md_escape(c.title)}]({_paper_link(c.arxiv_id, c.iri)}): {c.what}; flagged mskg:withdrawn, kept"
+              for c in withdrawn] or ["None."]
+    return lines
+
+
+def _list_changes(r: UpdateReport) -> list[str]:
+    lc = r.list_changes
+    lines = ["", "## Upstream survey list", ""]
+    if lc is None:
+        return lines + ["Not checked (disabled in the discovery config)."]
+    if not lc.fetched:
+        return lines + [f"Not compared: {lc.note}"]
+    lines += [f"{lc.url}: {lc.rows} rows, compared with {lc.compared_with}.", ""]
+    if lc.scheme_change is not None:  # a new taxonomy version: one section instead of dozens of "changed" rows
+        lines += scheme_change_markdown(lc.scheme_change)
+    lines.append(f"### New rows ({len(lc.new_rows)})")
+    lines += [f"- line {row.line}: {row.name or '---'}: {_md_escape(row.title)} ({row.category})"
+              + (" - new model, queued" if (row.name or row.title) in lc.new_models else "")
+              for row in lc.new_rows] or ["None."]
+    lines.append(f"### Rows that changed class ({len(lc.changed)})")
+    lines += [f"- line {new.line}: {new.name or _md_escape(new.title)}: {old.category} -> {new.category}"
+              for old, new in lc.changed] or ["None."]
+    lines.append(f"### Removed rows ({len(lc.removed)})")
+    lines += [f"- {row.name or '---'}: {_md_escape(row.title)} (was {row.category})"
+              for row in lc.removed] or ["None."]
+    lines.append(f"### Broken rows ({len(lc.broken)})")
+    lines += [f"- line {p.line}: {p.reason}; {p.action}" for p in lc.broken] or ["None."]
+    if lc.new_classes:
+        lines.append(f"### Classes new to the taxonomy ({len(lc.new_classes)})")
+        lines += [f"- {label}" for label in lc.new_classes]
+    return lines
+
+
+def _skipped(r: UpdateReport) -> list[str]:
+    lines = ["", f"## Skipped ({len(r.skipped)})", ""]
+    if not r.skipped:
+        return lines + ["None."]
+    by_reason: dict[str, int] = {}
+    for s in r.skipped:
+        by_reason[s.kind] = by_reason.get(s.kind, 0) + 1
+    lines += [f"- {kind}: {n}" for kind, n in sorted(by_reason.items())]
+    lines += ["", "| paper | why |", "|---|---|"]
+    return lines + [f"| {_md_escape(s.title)} | {_md_escape(s.reason)} |" for s in r.skipped]
+
+
+def _notes(r: UpdateReport) -> list[str]:
+    """Every note the sources reported (the CLI prints a few and points here)."""
+    notes = [(s.name, n) for s in r.sources for n in s.notes]
+    lines = ["", f"## Notes from the sources ({len(notes)})", ""]
+    return lines + ([f"- {name}: {_md_escape(n)}" for name, n in notes] or ["None."])
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
@@ -122,9 +155,8 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     return el
 
 
-def _entry(
-    entry_id: str, title: str, updated: str, link: str | None, summary: str, content: str | None = None
-) -> ET.Element:
+def _entry(entry_id: str, title: str, updated: str, link: str | None, summary: str,
+           content: str | None = None) -> ET.Element:
     e = ET.Element(f"{{{ATOM}}}entry")
     _text(e, "id", entry_id)
     _text(e, "title", title)
@@ -141,27 +173,14 @@ def atom_entries(report: UpdateReport, markdown_text: str) -> list[ET.Element]:
     r = report
     updated = r.ended.isoformat(timespec="seconds")
     run_id = r.activity or f"{FEED_ID}/run/{r.started.strftime('%Y%m%dT%H%M%SZ')}"
-    entries = [
-        _entry(
-            run_id,
-            f"Weekly update {r.started.date().isoformat()}: {len(r.candidates)} new candidate(s)",
-            updated,
-            None,
-            f"{len(r.candidates)} queued, {len(r.skipped)} skipped, {len(r.new_citations)} new citations, "
-            f"{len(r.failures)} failure(s)",
-            markdown_text,
-        )
-    ]
+    entries = [_entry(run_id, f"Weekly update {r.started.date().isoformat()}: {len(r.candidates)} new candidate(s)",
+                      updated, None,
+                      f"{len(r.candidates)} queued, {len(r.skipped)} skipped, {len(r.new_citations)} new citations, "
+                      f"{len(r.failures)} failure(s)", markdown_text)]
     for c in r.candidates:
-        entries.append(
-            _entry(
-                c.iri,
-                c.title,
-                updated,
-                _paper_link(c.arxiv_id, c.iri),
-                f"Candidate for '{c.category}' (confidence {c.confidence:.2f}); found by {'; '.join(c.found_by)}",
-            )
-        )
+        entries.append(_entry(c.iri, c.title, updated, _paper_link(c.arxiv_id, c.iri),
+                              f"Candidate for '{c.category}' (confidence {c.confidence:.2f}); "
+                              f"found by {'; '.join(c.found_by)}"))
     return entries
 
 
@@ -189,6 +208,16 @@ def write_feed(path: Path, entries: list[ET.Element], now: datetime) -> None:
     tmp = path.with_suffix(".atom.tmp")
     ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True)
     tmp.replace(path)
+
+
+def write_run_log(folder: Path, command: str, started: datetime, lines: list[str]) -> Path:
+    """The full list of a run's notes (the CLI prints the first ones): ``<command>-<stamp>.log``
+    in the digest folder beside the store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = started.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"{command}-{stamp}.log"
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
 
 
 def write_digest(report: UpdateReport, folder: Path) -> tuple[Path, Path]:

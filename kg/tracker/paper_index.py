@@ -2,7 +2,11 @@
 id) and normalised title, with what each one already states. Live records (enrich, update)
 resolve to existing nodes through it, in that order, so a preprint and its published
 version stay one node; a new paper gets an IRI from its first identifier and keeps it when
-another identifier appears later."""
+another identifier appears later.
+
+Identity comes from every graph, the graphs a run rewrites included, so a paper an earlier
+enrich added keeps its IRI when it is seen again; what a paper already *states*
+(:class:`KnownFacts`) comes only from the graphs the run does not rewrite."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import uuid
 
 from rdflib import URIRef
 
-from ingest.ids import normalise_title, slugify
+from ingest.ids import normalise_title, slugify, split_doi
 from ingest.records import PaperRecord
 from kg.mapping import KnownFacts, paper_iri
 from kg.queries import internal
@@ -30,33 +34,54 @@ class PaperIndex:
         self.by_title: dict[str, str] = {}
         self.facts: dict[str, KnownFacts] = {}
         self.tracked: list[str] = []
+        self.external: set[str] = set()  # papers some graph outside ``exclude_graphs`` describes
+        self.graphs: dict[str, set[str]] = {}  # paper -> the named graphs that describe it
 
     @classmethod
     def from_store(cls, store: Store, exclude_graphs: tuple[URIRef, ...] = ()) -> PaperIndex:
-        """The index of every paper of ``store``, leaving out ``exclude_graphs`` (at most two)."""
+        """The index of every paper of ``store``; facts stated only in ``exclude_graphs`` (the
+        graphs the caller rewrites) count for identity, not as :class:`KnownFacts`."""
         index = cls()
-        skip = {f"skip{i}": str(g) for i, g in enumerate(exclude_graphs[:2], 1)}
-        rows = store.select(internal("paper-index", **skip)).rows
-        tracked_graphs = {str(g) for g in SURVEY_GRAPHS}
+        excluded = {str(g) for g in exclude_graphs}
+        survey = {str(g) for g in SURVEY_GRAPHS}
+        rows = store.select(internal("paper-index-live")).rows
+        # Survey graphs first, the rewritten graphs last: when old runs left two nodes with
+        # one id, the id names the node the survey (or the other graphs) describe.
+        rows.sort(key=lambda row: (row["g"] not in survey, row["g"] in excluded))
         for row in rows:
             p = row["p"]
-            facts = index.facts.setdefault(p, KnownFacts())
-            if row["title"] and facts.title is None:
-                facts.title = row["title"]
-                index.by_title.setdefault(normalise_title(row["title"]), p)
-            if row["arxiv"]:
-                facts.arxiv_id = row["arxiv"]
-                index.by_arxiv.setdefault(row["arxiv"], p)
-            if row["doi"]:
-                facts.doi = row["doi"]
-                index.by_doi.setdefault(row["doi"], p)
-            if row["s2"]:
-                index.by_s2.setdefault(row["s2"], p)
-            facts.issued |= row["issued"] is not None
-            facts.abstract |= row["abstract"] is not None
-            if row["g"] in tracked_graphs and p not in index.tracked:
+            index.facts.setdefault(p, KnownFacts())
+            index._register_identity(p, row)
+            index.graphs.setdefault(p, set()).add(row["g"])
+            if row["g"] not in excluded:
+                index.external.add(p)
+                index._register_facts(index.facts[p], row)
+            if row["g"] in survey and p not in index.tracked:
                 index.tracked.append(p)
         return index
+
+    def _register_identity(self, p: str, row: dict) -> None:
+        doi, arxiv_in_doi = split_doi(row["doi"])  # an arXiv DOI an earlier run stored is an arXiv id
+        for table, value in ((self.by_arxiv, row["arxiv"]), (self.by_arxiv, arxiv_in_doi), (self.by_doi, doi),
+                             (self.by_s2, row["s2"])):
+            if value:
+                table.setdefault(str(value), p)
+        if row["title"]:
+            self.by_title.setdefault(normalise_title(row["title"]), p)
+
+    @staticmethod
+    def _register_facts(facts: KnownFacts, row: dict) -> None:
+        doi, _ = split_doi(row["doi"])
+        if row["title"] and facts.title is None:
+            facts.title = row["title"]
+        facts.arxiv_id = row["arxiv"] or facts.arxiv_id
+        facts.doi = doi or facts.doi
+        facts.s2_paper_id = row["s2"] or facts.s2_paper_id
+        facts.issued |= row["issued"] is not None
+        facts.abstract |= row["abstract"] is not None
+        facts.counts |= row["count"] is not None
+        if isinstance(row["version"], int):
+            facts.arxiv_version = max(facts.arxiv_version or 0, row["version"])
 
     def find(self, r: PaperRecord) -> str | None:
         for table, key in ((self.by_arxiv, r.arxiv_id), (self.by_doi, r.doi), (self.by_s2, r.s2_paper_id)):

@@ -15,10 +15,33 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass
+class PaperChange:
+    """A known paper that changed at its source: a new arXiv version, a withdrawal."""
+
+    iri: str
+    title: str
+    arxiv_id: str | None
+    what: str  # 'v3 -> v4', 'withdrawn (v2)'
+
+
+@dataclass
 class SourceStatus:
+    """How one discovery source did. ``ok`` is False when anything it was asked failed or
+    did not finish (the run then records no window end, so the window is searched again);
+    ``answered`` says whether it still gave papers worth keeping."""
+
     name: str
     ok: bool
     note: str
+    answered: bool | None = None  # None: the same as ``ok``
+    incomplete: list[str] = field(default_factory=list)  # what did not finish: query and page
+    notes: list[str] = field(default_factory=list)  # the source's notes (ids not found, records skipped, lists cut)
+    updated: list[PaperChange] = field(default_factory=list)  # known papers seen with a newer arXiv version
+    withdrawn: list[PaperChange] = field(default_factory=list)  # papers arXiv says were withdrawn (kept, flagged)
+
+    @property
+    def usable(self) -> bool:
+        return self.ok or bool(self.answered)
 
 
 @dataclass
@@ -86,5 +109,6 @@ class UpdateReport:
 
     @property
     def did_anything(self) -> bool:
-        """False only when no discovery source could be used at all."""
-        return any(s.ok for s in self.sources)
+        """False only when no discovery source could be used at all (a search that stopped
+        at an empty page still gave papers: they are kept, and the window stays open)."""
+        return any(s.usable for s in self.sources)
