@@ -88,11 +88,11 @@ def test_models_per_class_per_year_sum_to_classified_models(store: Store) -> Non
 
 def test_papers_per_year_counts_every_dated_paper_once(store: Store) -> None:
     """Its name promises all papers: the 89 of 92 with a date (it counted only the 53
-    classified ones before; those are papers-per-year-per-section's)."""
+    classified ones before; those are classified-papers-per-year-per-section's)."""
     rows = run(store, "papers-per-year")
     assert sum(r["papers"] for r in rows) == 89
     assert {r["year"]: r["papers"] for r in rows}[2023] == 32
     dated = store.select(with_prefixes(
         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper ; dcterms:issued ?i }"))
     assert dated.rows[0]["n"] == 89
-    assert run(store, "papers-per-year-per-section")
+    assert run(store, "classified-papers-per-year-per-section")
