@@ -254,6 +254,7 @@ def load_survey_database(directory: Path | None = None) -> SurveyDatabase:
     seen: dict[str, int] = {}
     for model in models:
         if model.id in seen:
-            problems.append(Problem("models.csv", model.line, f"ID '{model.id}' repeats row {seen[model.id]}; the later row is kept"))
+            problems.append(Problem("models.csv", model.line,
+                                    f"ID '{model.id}' repeats row {seen[model.id]}; the later row is kept"))
         seen[model.id] = model.line
     return SurveyDatabase(models=models, datasets=datasets, results=results, problems=problems, source=str(directory))

@@ -31,7 +31,8 @@ def test_append_and_read_back(tmp_path: Path) -> None:
 
 def test_bad_decisions_are_refused(tmp_path: Path) -> None:
     with pytest.raises(CurationError):
-        append_decision(tmp_path / "c.toml", Decision(PAPER, "perhaps", "", date.today())  # "maybe" is a status; "perhaps" is not)
+        # "maybe" is a status now (the paper stays in the queue); "perhaps" is not
+        append_decision(tmp_path / "c.toml", Decision(PAPER, "perhaps", "", date.today()))
     with pytest.raises(CurationError):
         append_decision(tmp_path / "c.toml", Decision("not an iri", "accepted", "", date.today()))
     assert read_decisions(tmp_path / "absent.toml") == []

@@ -203,7 +203,8 @@ def test_sparql_console_runs_refuses_and_reports_errors(app_store: Path) -> None
     assert set(at.dataframe[0].value["ancestor"]) == {"SAM", "SAM 2"}
     at.text_area(key="w_sparql_text").input("DELETE WHERE { ?s ?p ?o }").run()
     at.button(key="w_run").click().run()
-    assert [e.value for e in at.error] == ["only read-only queries run here; found DELETE (SPARQL Update or federation)"]
+    refused = "only read-only queries run here; found DELETE (SPARQL Update or federation)"
+    assert [e.value for e in at.error] == [refused]
     at.text_area(key="w_sparql_text").input("SELECT * WHERE { ?s ?p }").run()
     at.button(key="w_run").click().run()
     no_exception(at)

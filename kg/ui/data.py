@@ -38,18 +38,6 @@ FRAMEWORK_LABEL = {M + "Generalist": "Generalist", M + "TaskSpecific": "Task-spe
 NUMERIC = ["params (M)", "GFLOPs", "GPUs", "VRAM (GB)"]
 
 
-def year_of(issued: object) -> int | None:
-    """The year of a date the graph states as a day (a ``date``), a month or a year (the
-    strings '2024-05' and '2024' of xsd:gYearMonth and xsd:gYear)."""
-    if issued is None or (isinstance(issued, float) and issued != issued):
-        return None
-    year = getattr(issued, "year", None)
-    if year is not None:
-        return int(year)
-    text = str(issued)
-    return int(text[:4]) if text[:4].isdigit() else None
-
-
 def _first_number(values: list[Any]) -> float | None:
     for v in values:
         try:
