@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(
 # page path, a text that proves it drew, texts that must appear
 PAGES = [
     ("", "Freshness", ["Models", "Dice results", "Last run ended", "Taxonomy sections", "Taxonomy classes",
-                       "7 sub-datasets"]),
+                       "18 sub-datasets"]),
     ("overview", "Freshness", ["Last run ended"]),  # the address people type: not "Page not found"
     ("models", "Filter models", ["83 of 83 models"]),
     ("compare?models=medsam&models=sat&models=nnu-net", "Lineage",

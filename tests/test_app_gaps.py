@@ -69,7 +69,7 @@ def test_overview_counts_sections_classes_and_sub_datasets(app_store: Path) -> N
     assert metrics["Taxonomy sections"] == "4" and metrics["Taxonomy classes"] == "13"
     assert metrics["Datasets"] == "61"
     note = next(c.value for c in at.caption if c.value.startswith("Datasets:"))
-    assert "54 benchmarks and 7 sub-datasets" in note and r"TotalSegmentator \(5\)" in note  # escaped Markdown
+    assert "43 benchmarks and 18 sub-datasets" in note and r"TotalSegmentator \(5\)" in note  # escaped Markdown
     for chart in elements(at, "vega_lite_chart"):
         legends = re.findall(r'"legend":\s*(\{[^{}]*\})', chart.proto.spec)
         assert legends and all(json.loads(lg).get("labelLimit") == 0 for lg in legends)  # section names never cut
