@@ -186,7 +186,10 @@ def test_entity_pages_show_provenance_and_bibtex(app_store: Path) -> None:
     at = page("paper", {"paper": "arxiv/2304.12306"}).run()
     no_exception(at)
     assert any("Cited by" in m.value for m in at.markdown)
-    assert at.code[0].value.startswith("@article")
+    from kg.bibtex import paper_bibtex
+
+    expected = paper_bibtex(Store.open(app_store, read_only=True), "https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306")
+    assert at.code[0].value.strip() == expected.strip() and expected.startswith("@article{ma2024segment")
 
 
 def test_unknown_model_in_the_url_says_so(app_store: Path) -> None:

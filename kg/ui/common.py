@@ -270,3 +270,15 @@ def url_int(label: str, key: str, *, lo: int, hi: int, default: int, container: 
 
 def empty_note(what: str) -> None:
     st.info(f"No {what} match these filters. Widen them (or clear the URL's parameters).")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def paper_bib(path: str, paper: str) -> str:
+    """A paper's BibTeX entry, the same one `kg export --format bibtex` writes (kg.bibtex);
+    '' for a paper the bibliography leaves out (a queued or rejected candidate)."""
+    from kg.bibtex import paper_bibtex
+
+    try:
+        return paper_bibtex(open_store(path), paper)
+    except KeyError:
+        return ""

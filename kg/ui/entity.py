@@ -8,9 +8,10 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from kg.ui.bibtex import paper_bibtex
-from kg.ui.common import (MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_url, person_url, qp_str, run, run_about,
-                          short, slug_of, store_path, url_selectbox)
+from kg.ui.common import (
+    MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_bib, paper_url, person_url, qp_str, run, run_about, short,
+    slug_of, store_path, url_selectbox,
+)
 from kg.ui.data import models_table, papers_about, papers_table, results_table
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
@@ -68,11 +69,7 @@ def _pick(kind: str, options: dict[str, str], key: str, base: str) -> str:
 def bibtex_for(paper: str, papers: pd.DataFrame) -> str | None:
     if paper not in papers.index:
         return None
-    row = papers.loc[paper]
-    venues = [v for v in str(row["venues"] or "").split(" | ") if v]
-    venue = min((v for v in venues if v.lower() != "arxiv"), key=len, default=None)
-    return paper_bibtex({"title": row["title"], "authors": row["authors"], "year": row["year"], "venue": venue,
-                         "doi": row["doi"], "arxiv": row["arxiv"], "key": row["bibKey"]})
+    return paper_bib(store_path(), paper) or None
 
 
 def render_model() -> None:

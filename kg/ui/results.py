@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kg.ui.bibtex import paper_bibtex
 from kg.ui.charts import FRAMEWORKS, ranked_bars
-from kg.ui.common import (empty_note, model_url, paper_url, qp_str, set_qp, store_path, url_multiselect,
-                          url_text)
+from kg.ui.common import (
+    empty_note, model_url, paper_bib, paper_url, qp_str, set_qp, store_path, url_multiselect, url_text,
+)
 from kg.ui.data import datasets_table, papers_about, results_table
 
 AXES = {"dataset": "dataset", "segmented object": "objects", "anatomical structure": "anatomy",
@@ -140,10 +140,7 @@ def _sources(picked: pd.DataFrame) -> None:
     def bib(p: str) -> str:
         if p not in papers.index:
             return ""
-        row = papers.loc[p]
-        venue = next((v for v in str(row["venues"] or "").split(" | ") if v and v.lower() != "arxiv"), None)
-        return paper_bibtex({"title": row["title"], "authors": row["authors"], "year": row["year"], "venue": venue,
-                             "doi": row["doi"], "arxiv": row["arxiv"], "key": row["bibKey"]})
+        return paper_bib(store_path(), p)
 
     view = pd.DataFrame({
         "model": src["model"], "model page": src["m"].map(model_url), "dataset": src["dataset"],
