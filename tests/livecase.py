@@ -47,7 +47,7 @@ class Survey:
         store = Store(None)
         build(store)
         self.dump = folder / "survey.nq"
-        self.dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
+        store.dump_to(self.dump, ox.RdfFormat.N_QUADS)
         self.axioms = store.construct(with_prefixes(  # what sh:class reads besides rdf:type
             "CONSTRUCT { ?a rdfs:subClassOf ?b } WHERE { ?a rdfs:subClassOf ?b }"))
         self.shapes = Graph().parse(SHAPES_FILE, format="turtle")

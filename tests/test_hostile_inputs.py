@@ -112,7 +112,7 @@ CURATION = {
     "invalid TOML": ('[[decision]]\npaper = "x\n', ["not valid TOML", "line 2"]),
     "binary curation file": (bytes(range(256)), ["line 1 holds NUL bytes"]),
     "non-table entry": ("decision = [1, 2]\n", ["decision 1: a decision must be a [[decision]] table"]),
-    "decision = 5": ("decision = 5\n", ["holds only [[decision]] tables", "decision = int"]),
+    "decision = 5": ("decision = 5\n", ["holds only [[decision]] and [[scheme]] tables", "decision = int"]),
     "status = 5": (f'[[decision]]\npaper = "{PAPER}"\nstatus = 5\ndecided = 2026-01-01\n', ["line 1: status 5"]),
     "status perhaps": (f'\n\n[[decision]]\npaper = "{PAPER}"\nstatus = "perhaps"\ndecided = 2026-01-01\n',
                        ["line 3: status 'perhaps' is neither of accepted, rejected"]),

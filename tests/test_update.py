@@ -284,11 +284,14 @@ def test_digest_markdown_and_atom_feed(survey_store: Store, fake_api: FakeApi, t
     assert [line for line in md.splitlines() if line.startswith("## ")] == [
         "## Sources",
         "## New candidates (24)",
+        "## Updated papers (0)",  # new versions of known papers (issue #13): none in these fixtures
+        "## Withdrawn papers (0)",
         "## Accepted since the last run (0)",
         "## New citations (10)",
         "## Upstream survey list",
         "## Failures (0)",
         "## Skipped (13)",
+        "## Notes from the sources (0)",
     ]
     assert (
         "| [LoRA-Med: Low-Rank Parameter-Efficient Fine-Tuning of SAM for Multi-Organ CT Segmentation]"
