@@ -190,6 +190,13 @@ class GraphStore:
     def select(self, sparql: str) -> QueryResult:
         return query_result(self.raw_query(sparql))
 
+    def construct(self, sparql: str) -> Graph:
+        """A CONSTRUCT's triples as an rdflib graph (the live-path checks read shapes' inputs so)."""
+        g = Graph()
+        for t in self.raw_query(sparql):
+            g.add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+        return g
+
     # -- what each engine supplies ---------------------------------------------------------
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
