@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import fakeapi
-from fakeapi import FakeApi, Reply, json_reply
+from fakeapi import FakeApi, Reply, json_reply, recorded_json
 from livecase import SINCE, TODAY, Survey, broken, policy, q, snapshot, sources, survey_intact, update_config
 from realshaped import ARXIV_PATH, BATCH_PATH, World, serve
 from realworlds import Knobs, Universe, random_world
@@ -37,10 +37,11 @@ SEED = int(os.environ.get("MSKG_PROPERTY_SEED", "0"))  # another seed explores o
 # every oddity is more frequent than in the real rates, to meet each one often.
 KNOBS = Knobs(p_batch_null=0.9, p_arxiv_answer=0.15, p_pair=0.3, p_duplicate=0.15, p_null_field=0.35, p_bad_record=0.08,
               p_withdrawn=0.1, p_bad_arxiv_date=0.4, p_empty_page=0.4, references=(2, 14), citers=(2, 12), pool=30)
-FAULTS = [
+FAULTS = [  # the error bodies of the API's recordings
     json_reply({"message": "Endpoint request timed out"}, 504),
-    json_reply({"message": "Forbidden"}, 403),
-    json_reply({"error": "Paper with id X not found"}, 404),
+    json_reply(recorded_json("s2/error-403.json"), 403),
+    json_reply(recorded_json("s2/error-404.json"), 404),
+    json_reply(recorded_json("s2/error-400.json"), 400),
     Reply(200, "<html><body>Service temporarily unavailable</body></html>", content_type="text/html"),
     Reply(503, b""),
 ]
