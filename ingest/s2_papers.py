@@ -8,6 +8,7 @@ batch, reference, citation and search calls alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +33,7 @@ PAPER_FIELDS: list[str] = [
     "journal",
 ]
 
+_PAPER_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # S2's are 40 hex digits; this one goes into an IRI
 _ID_PREFIXES = ("ARXIV:", "DOI:", "CORPUSID:", "PMID:", "PMCID:", "MAG:", "ACL:", "URL:")
 
 
@@ -61,6 +63,7 @@ def paper_from_s2(data: Mapping[str, Any]) -> PaperRecord:
     (10.48550/arXiv.X): that is read as the arXiv id, never as the paper's DOI."""
     ext = _mapping(data.get("externalIds"))
     paper_id = _text(data.get("paperId"))
+    paper_id = paper_id if paper_id and _PAPER_ID.fullmatch(paper_id) else None  # it becomes part of a URL
     published = _iso_date(data.get("publicationDate"))
     journal = _mapping(data.get("journal"))
     venue = _text(data.get("venue")) or _text(journal.get("name"))

@@ -183,15 +183,8 @@ class SemanticScholarSource:
     references and citations (at most 1000).
     """
 
-    def __init__(
-        self,
-        policy: HttpPolicy | None = None,
-        *,
-        api_url: str | None = None,
-        api_key: str | None = None,
-        min_interval: float | None = None,
-        page_limit: int = PAGE_LIMIT,
-    ) -> None:
+    def __init__(self, policy: HttpPolicy | None = None, *, api_url: str | None = None, api_key: str | None = None,
+                 min_interval: float | None = None, page_limit: int = PAGE_LIMIT) -> None:
         if not 1 <= page_limit <= 1000:
             raise ValueError(f"page_limit must be 1..1000, not {page_limit}")
         self.policy = policy or HttpPolicy()
@@ -260,9 +253,11 @@ class SemanticScholarSource:
     def _usable(self, data: dict[str, Any], where: str) -> PaperRecord | None:
         """``data`` as a record, or None (reported) when it cannot be a paper of the graph."""
         record = paper_from_s2(data)
-        if record.title is None:
+        problem = "has no title" if record.title is None else (
+            f"has no usable paperId ({str(data.get('paperId'))[:40]!r})" if record.s2_paper_id is None else None)
+        if problem:
             ids = record.s2_paper_id or record.arxiv_id or record.doi or "no id"
-            self.report.add_problem(SOURCE, f"{where} ({ids}) has no title")
+            self.report.add_problem(SOURCE, f"{where} ({ids}) {problem}")
             return None
         return record
 

@@ -141,7 +141,7 @@ class World:
     empty_pages: dict[int, int] = field(default_factory=dict)  # search start index -> times served empty
     batch: dict[str, dict[str, Any] | None] = field(default_factory=dict)  # 'ARXIV:x' / 'DOI:y' -> paper
     references: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # S2 id -> citedPaper objects
-    reference_cut: int = 1000  # S2 serves no references past this offset ({offset, data: []})
+    reference_cut: int | None = 1000  # S2 serves no references past this offset ({offset, data: []})
     citations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # anchor arXiv id -> citingPaper
     faults: dict[str, Reply] = field(default_factory=dict)  # path -> the reply served instead
     page_size: int = 10  # arXiv search page size the sources are built with

@@ -268,8 +268,11 @@ def test_row5_every_list_has_a_page_cap_and_the_1000_reference_cut_is_noted(fake
     from realshaped import s2_paper
 
     refs = [s2_paper(f"{n:040x}", f"Reference {n}", corpus=n + 1) for n in range(1005)]
-    world = World(references={"a" * 40: refs}, citations={"2304.02643": refs * 9})
+    world = World(references={"a" * 40: refs}, citations={"2304.02643": refs * 9}, reference_cut=None)
     serve(fake_api, world)
+    # past 1,000 references S2 answers with an empty page (the recorded body), whatever the list holds
+    fake_api.add("GET", f"/graph/v1/paper/{'a' * 40}/references",
+                 json_reply(recorded_json("s2/references-cut-at-1000.json")), query={"offset": "1000"})
     source = semantic_scholar.SemanticScholarSource(fast_policy(), api_url=fake_api.url, min_interval=0,
                                                     page_limit=100)
     listing = source.references("a" * 40)

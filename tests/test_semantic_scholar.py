@@ -262,3 +262,15 @@ def test_an_answer_the_package_cannot_build_objects_from_is_repaired_and_named(f
     assert any("publicationDate 'n.d.'" in n and n.endswith("repaired (read without a date)") for n in notes)
     assert any("authors is a dict" in n for n in notes) and any("journal is a str" in n for n in notes)
     assert any("2 entries of a page were not paper objects" in n for n in notes)
+
+
+def test_a_record_whose_paper_id_is_not_an_id_is_skipped_and_named(fake_api: FakeApi) -> None:
+    # the id becomes part of the paper's page URL (an IRI in the graph): it must be an S2 id
+    bad = {"paperId": "not an id <script>", "externalIds": None, "title": "A record with a broken id"}
+    good = {"paperId": "a" * 40, "externalIds": {"ArXiv": "2611.00002"}, "title": "A fine record"}
+    fake_api.add("GET", "/graph/v1/paper/ARXIV:2304.12306/references",
+                 json_reply({"offset": 0, "data": [{"citedPaper": bad}, {"citedPaper": good}]}))
+    source = source_for(fake_api)
+    listing = source.references("2304.12306")
+    assert [r.s2_paper_id for r in listing.records] == ["a" * 40] and listing.skipped == 1
+    assert any("has no usable paperId ('not an id <script>')" in str(p) for p in source.report.problems)
