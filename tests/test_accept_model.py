@@ -6,7 +6,6 @@ in one request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,16 +35,6 @@ MEDSAM2_PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2504.03600"
 COUNT_MODELS = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a mskg:Model }"
 
 
-@dataclass(frozen=True)
-class ModelDecision(Decision):
-    """The curation file's Decision with the optional fields the wiring adds (issue #17)."""
-
-    model: str = ""
-    based_on: str = ""
-    code: str = ""
-    framework: str = ""
-    by: str = ""
-    reason: str = ""
 
 
 def fake_candidates() -> Graph:
@@ -84,10 +73,10 @@ def lineage(store: Store, name: str) -> list[tuple[str, int]]:
     return [(r["ancestor"], r["distance"]) for r in store.select(text).rows]
 
 
-def medsam3(paper: str = FAKE, **kw: str) -> ModelDecision:
+def medsam3(paper: str = FAKE, **kw: str) -> Decision:
     fields = {"model": "MedSAM3", "based_on": "MedSAM2", "code": "https://github.com/example/MedSAM3",
               "framework": "generalist", "by": "A. Maintainer"} | kw
-    return ModelDecision(paper, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), **fields)
+    return Decision(paper, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), **fields)
 
 
 def test_an_accepted_model_is_counted_and_has_its_lineage(store: Store) -> None:
@@ -179,8 +168,8 @@ def test_a_result_on_an_unknown_dataset_is_refused(store: Store) -> None:
 
 
 def test_only_an_acceptance_with_a_model_name_is_a_model() -> None:
-    assert accepted_from_decision(ModelDecision(FAKE, "rejected", "", date(2026, 12, 1), model="X")) is None
-    assert accepted_from_decision(ModelDecision(FAKE, "accepted", "FEFT of SAM", date(2026, 12, 1))) is None
+    assert accepted_from_decision(Decision(FAKE, "rejected", "", date(2026, 12, 1), model="X")) is None
+    assert accepted_from_decision(Decision(FAKE, "accepted", "FEFT of SAM", date(2026, 12, 1))) is None
     assert accepted_from_decision(Decision(FAKE, "accepted", "FEFT of SAM", date(2026, 12, 1))) is None
     assert accepted_from_decision(medsam3()) == AcceptedModel(
         FAKE, "MedSAM3", "Fine-tuning of SAM 2", "MedSAM2", "https://github.com/example/MedSAM3", "generalist",
@@ -199,7 +188,7 @@ def test_a_confirmed_claim_reaches_the_graph_through_the_results_table(store: St
     accepted = suggestion.accepted(confirmed=[0], by="A. Maintainer", decided=date(2026, 12, 1))
     table = tmp_path / "results.csv"
     append_results(table, table_rows(accepted, known_names(store)))
-    decision = ModelDecision(FAKE, "accepted", accepted.category, date(2026, 12, 1), model=accepted.name,
+    decision = Decision(FAKE, "accepted", accepted.category, date(2026, 12, 1), model=accepted.name,
                              based_on=accepted.based_on, framework=accepted.framework, by=accepted.by)
     before = {r["r"] for r in store.select(internal("results")).rows}
     rederive(store, [decision], table)

@@ -89,14 +89,14 @@ def test_updates_joined_into_one_request_keep_one_prologue() -> None:
     store.update(join_updates([
         internal("insert-into-graph", graph=graph,
                  data="<urn:x:a> <urn:x:p> <urn:x:b> .\n<urn:x:c> <urn:x:p> <urn:x:d> .\n"),
-        internal("refresh-subjects", graph=graph, subjects=["urn:x:a"]),
+        internal("replace-graph", graph=graph, data="<urn:x:c> <urn:x:p> <urn:x:d> .\n"),
     ]))
     assert [q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))] == ["urn:x:c"]
 
 
 def test_placeholders_take_only_well_formed_iris_and_escaped_strings() -> None:
     with pytest.raises(ValueError, match="not a usable IRI"):
-        internal("refresh-subjects", graph="https://w3id.org/g> } ; DROP ALL ; INSERT DATA { <x", subjects=[])
+        internal("replace-graph", graph="https://w3id.org/g> } ; DROP ALL ; INSERT DATA { <x", data="")
     text = internal("paper-by-identifier", property="https://w3id.org/medseg-kg/ontology#arxivId",
                     literals={"value": 'x" } ; DROP ALL #'})
     store = ox.Store()

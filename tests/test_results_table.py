@@ -5,7 +5,6 @@ row naming file, row and fix, and nothing stored when any row is bad."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -33,19 +32,9 @@ TRANSUNET_PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2102.04306"
 MEDSAM_PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306"
 
 
-@dataclass(frozen=True)
-class ModelDecision(Decision):
-    """The curation file's Decision with the optional model fields of issue #17."""
-
-    model: str = ""
-    based_on: str = ""
-    code: str = ""
-    framework: str = ""
-    by: str = ""
-    reason: str = ""
 
 
-ACCEPT = ModelDecision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="MedSAM3",
+ACCEPT = Decision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="MedSAM3",
                        based_on="MedSAM2")
 
 

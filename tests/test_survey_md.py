@@ -4,7 +4,7 @@ adds only their rows and leaves the upstream's own lines as they are."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -38,16 +38,6 @@ UPSTREAM_REFERENCE = """@article{moglia2025generalist,
 }"""  # noqa: E501 - as the upstream README writes it
 
 
-@dataclass(frozen=True)
-class ModelDecision(Decision):
-    """The curation file's Decision with the optional model fields of issue #17."""
-
-    model: str = ""
-    based_on: str = ""
-    code: str = ""
-    framework: str = ""
-    by: str = ""
-    reason: str = ""
 
 
 def fresh_store() -> Store:
@@ -71,14 +61,14 @@ def fresh_store() -> Store:
     return s
 
 
-def accept(store: Store, decisions: list[ModelDecision]) -> None:
+def accept(store: Store, decisions: list[Decision]) -> None:
     extra = curated_facts(decisions, known_names(store), None, known_papers(store))
     store.update(join_updates([curation_update({d.paper: d for d in decisions}), insert_update(CURATION, extra)]))
 
 
-MEDSAM3 = ModelDecision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="MedSAM3",
+MEDSAM3 = Decision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="MedSAM3",
                         based_on="MedSAM2", code="https://github.com/example/MedSAM3", framework="generalist")
-OMNISEG = ModelDecision(FAKE2, "accepted", "Other models trained only on images", date(2026, 12, 2), model="OmniSeg")
+OMNISEG = Decision(FAKE2, "accepted", "Other models trained only on images", date(2026, 12, 2), model="OmniSeg")
 
 
 def fields(row: SurveyListRow) -> dict:
@@ -146,7 +136,7 @@ def test_accepted_models_join_their_class() -> None:
 
 def test_a_task_specific_model_is_not_proposed_for_the_list() -> None:
     s = fresh_store()
-    accept(s, [ModelDecision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="Baseline",
+    accept(s, [Decision(FAKE, "accepted", "Fine-tuning of SAM 2", date(2026, 12, 1), model="Baseline",
                              framework="task-specific")])
     assert len(parse_survey_list(Path("README.md"), text=survey_markdown(s)).rows) == 56
 

@@ -272,13 +272,16 @@ def empty_note(what: str) -> None:
     st.info(f"No {what} match these filters. Widen them (or clear the URL's parameters).")
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=4)
+def _bibliography(path: str) -> dict[str, str]:
+    """Every paper's BibTeX entry, built once per graph version (the caches are dropped when a
+    new run lands): the keys need the whole bibliography, so one entry costs as much as all."""
+    from kg.bibtex import all_entries, render
+
+    return {e.paper: render([e]) for e in all_entries(open_store(path))}
+
+
 def paper_bib(path: str, paper: str) -> str:
     """A paper's BibTeX entry, the same one `kg export --format bibtex` writes (kg.bibtex);
     '' for a paper the bibliography leaves out (a queued or rejected candidate)."""
-    from kg.bibtex import paper_bibtex
-
-    try:
-        return paper_bibtex(open_store(path), paper)
-    except KeyError:
-        return ""
+    return _bibliography(path).get(paper, "")
