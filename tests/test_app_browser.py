@@ -88,6 +88,9 @@ class WebDriver:
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
                                                  "goog:chromeOptions": {"binary": str(CHROMIUM), "args": args}}}}
         self.session = self._call("POST", "/session", caps)["sessionId"]
+        # Streamlit draws a page in pieces (the sidebar's widgets may mount after the main
+        # text a test waits for): finding an element waits for it, as a user's eye would.
+        self.cmd("POST", "/timeouts", {"implicit": 10_000})
 
     def _call(self, method: str, path: str, body: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
