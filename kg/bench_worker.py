@@ -102,7 +102,7 @@ def load_oxigraph(data: Path, workdir: Path) -> dict[str, Any]:
     del store
     t = time.perf_counter()
     store = Store(store_dir, read_only=True)
-    result["triples"] = len(store._ox)
+    result["triples"] = store.quad_count()
     result["reopen_s"] = time.perf_counter() - t
     result["store_mb"] = _dir_mb(store_dir)
     out = workdir / "oxigraph-export.nq"

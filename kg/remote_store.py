@@ -19,6 +19,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.queries import internal, join_updates
+from kg.store_merge import merged_update, remerge_update, touched_graphs
+from kg.vocab import MERGED
 from kg.store_base import (
     STORE_ENV,
     GraphStore,
@@ -76,13 +78,17 @@ def endpoints(url: str) -> tuple[str, str, list[str]]:
 class RemoteStore(GraphStore):
     """A graph on a SPARQL 1.1 server, behind the same interface as the embedded store.
 
-    Queries see the union of the named graphs as their default graph, as the embedded store's
-    do: on Oxigraph through its ``union-default-graph`` parameter, elsewhere through the
-    standard protocol's dataset description (every named graph as a ``default-graph-uri`` and a
-    ``named-graph-uri``). Writes go to named graphs only, so no client ever depends on what a
-    server calls its default graph. :meth:`replace_graphs` is one update request, which is
-    atomic on servers that apply a request in one transaction (Oxigraph, Fuseki/TDB2); Virtuoso 7
-    applies the operations before a failing one (a failed build there is repaired by the next).
+    Queries see the merge of the named graphs as their default graph, each triple once, as the
+    embedded store's do: on Oxigraph the merge is kept in the server's default graph, rewritten
+    in the same request as every write (:mod:`kg.store_merge`; start the server without
+    ``--union-default-graph``); Virtuoso 7, whose default graph is every graph it holds, keeps it
+    in the named graph :data:`kg.vocab.MERGED` and is asked for that as the default graph; other
+    servers get the standard protocol's dataset description (every named graph as a
+    ``default-graph-uri``, which the protocol defines as their RDF merge, and a
+    ``named-graph-uri``), and writes go to named graphs only. :meth:`replace_graphs` is one
+    update request, which is atomic on servers that apply a request in one transaction
+    (Oxigraph, Fuseki/TDB2); Virtuoso 7 applies the operations before a failing one (a failed
+    build there is repaired by the next).
 
     Virtuoso 7 (``--store http://host:8890/sparql``): updates go to ``/sparql`` too (the
     ``SPARQL`` user needs the ``SPARQL_UPDATE`` grant), long insert-data operations are cut in
@@ -98,6 +104,7 @@ class RemoteStore(GraphStore):
         self.query_url, self.update_url, self._gsp_candidates = endpoints(self.url)
         self._gsp: str | None | bool = False  # False: not probed yet; None: not available
         self._oxigraph: bool | None = None  # is the server Oxigraph? (decided on first contact)
+        self._merged = True  # does the server's default graph hold the merge? (Oxigraph; first contact)
         self._virtuoso = False  # Virtuoso: updates at the query endpoint, and graphs of its own to leave out
         self._requests = requests
         self._http = requests.Session()
@@ -148,13 +155,37 @@ class RemoteStore(GraphStore):
     def _ensure_contact(self) -> None:
         if self._oxigraph is None:
             self._query_request(internal("ping"), union=False)
+            if self._oxigraph or self._virtuoso:
+                # A store written before the merge was kept: merged by a writer, read as the union
+                # (duplicates and all) by a reader.
+                held = internal("any-default-triple") if self._oxigraph else internal("graph-has-triples", graph=MERGED)
+                unmerged = not self._ask(held) and bool(self.named_graphs())
+                if unmerged and not self.read_only:
+                    self._post_update(remerge_update(self.named_graphs(), self._merge_graph))
+                self._merged = not unmerged
+
+    @property
+    def _merge_graph(self) -> str | None:
+        """Where the merge lives: the default graph (None) on Oxigraph, a named graph on Virtuoso."""
+        return str(MERGED) if self._virtuoso else None
+
+    @property
+    def keeps_merge(self) -> bool:
+        return bool((self._oxigraph or self._virtuoso) and self._merged)
+
+    def _ask(self, sparql: str) -> bool:
+        response = self._query_request(sparql, union=False, accept=_RESULTS_JSON)
+        return bool(self._parse_answer(response))
 
     def _query_request(self, sparql: str, *, union: bool, accept: str = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9") -> Any:
         data: list[tuple[str, str]] = [("query", sparql)]
         if union:
             self._ensure_contact()
             if self._oxigraph:
-                data.append(("union-default-graph", ""))
+                if not self._merged:
+                    data.append(("union-default-graph", ""))
+            elif self._virtuoso and self._merged:  # the merge it keeps, and the sources by name
+                data += [("default-graph-uri", str(MERGED))] + [("named-graph-uri", g) for g in self.named_graphs()]
             else:  # the standard way: the dataset is every named graph, merged as the default graph
                 graphs = self.named_graphs()
                 data += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
@@ -185,8 +216,23 @@ class RemoteStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the store at {self.display_location} was opened read-only")
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, graphs: set[str] | None | bool = True) -> None:
+        """Run ``sparql``; on Oxigraph the merged default graph follows in the same request
+        (``graphs``: those it changes; True: read them from its text)."""
         self._writable()
+        self._ensure_contact()
+        changed = touched_graphs(sparql) if graphs is True else graphs
+        if self._virtuoso and changed is None:
+            # The graphs to merge are known only afterwards (Virtuoso's GRAPH ?g also reaches its
+            # system graphs, so they are named); it applies a request in parts anyway.
+            self._post_update(sparql)
+            self._post_update(remerge_update(self.named_graphs(), self._merge_graph))
+            return
+        if self._oxigraph or self._virtuoso:
+            sparql = merged_update(sparql, changed, self.named_graphs(), self._merge_graph)  # type: ignore[arg-type]
+        self._post_update(sparql)
+
+    def _post_update(self, sparql: str) -> None:
         response = self._send("POST", self.update_url, data=sparql.encode("utf-8"),
                               headers={"Content-Type": "application/sparql-update; charset=utf-8"})
         if response.status_code not in (200, 201, 204):
@@ -210,6 +256,8 @@ class RemoteStore(GraphStore):
                 response = self._send("POST", gsp, params=params, data=body, headers={"Content-Type": fmt.media_type})
             if response.status_code not in (200, 201, 204):
                 raise self._fail(response, "Graph Store Protocol load")
+            if self._oxigraph or self._virtuoso:  # the merge follows the load (in a request of its own)
+                self._post_update(remerge_update(self.named_graphs(), self._merge_graph))
             return
         batch: dict[str, list[str]] = {}  # graph -> its N-Triples lines, in the file's order
         size = 0
@@ -245,7 +293,7 @@ class RemoteStore(GraphStore):
 
     def _ours(self, graph: str) -> bool:
         """Whether ``graph`` is part of the graph (not one a server keeps for itself)."""
-        return not (self._virtuoso and graph.startswith(VIRTUOSO_OWN_GRAPHS))
+        return not (self._virtuoso and (graph.startswith(VIRTUOSO_OWN_GRAPHS) or graph == str(MERGED)))
 
     def named_graphs(self) -> list[str]:
         if self._virtuoso:

@@ -56,7 +56,7 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
     try:
         store = Store(staging)
         store.bulk_load(source, fmt, graph, trusted=False)
-        count = len(store._ox)
+        count = store.quad_count()
         del store  # close it (and release its lock) before it moves
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

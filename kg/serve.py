@@ -15,8 +15,11 @@ not start on a half-written store: it says the store is in use. With ``--writabl
 the server (``oxigraph serve``) holds the lock and takes updates; the other commands can still
 open the store read-only, but see it as it was when they opened it.
 
-The default graph the endpoint answers from is the union of the named graphs
-(``--union-default-graph``), so the saved questions mean the same over HTTP as in `kg query`.
+The default graph the endpoint answers from is the store's own: the merge of the named graphs,
+each triple once, which every write through kg keeps (:mod:`kg.store_merge`), so the saved
+questions mean the same over HTTP as in `kg query`. (Not ``--union-default-graph``: Oxigraph's
+union hands back a fact once per source that states it.) A store written before the merge was
+kept is merged before it is served.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from pathlib import Path
 import click
 
 from kg.queries import internal
-from kg.store import StoreError, default_store_location, store_url
+from kg.store import StoreError, default_store_location, merge_if_needed, store_url
 from kg.store_disk import holding_write_lock, is_store_directory
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -91,7 +94,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0)
 
 
 def server_command(location: Path | None, host: str, port: int, *, writable: bool,
-                   timeout_s: int | None = None, union: bool = True) -> list[str]:
+                   timeout_s: int | None = None, union: bool = False) -> list[str]:
     if location is None and not writable:
         raise ValueError("a read-only server needs a store directory")
     cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only"]
@@ -114,7 +117,7 @@ class RunningServer:
 
 @contextmanager
 def oxigraph_server(location: Path | None, *, host: str = "127.0.0.1", port: int = 0, writable: bool = False,
-                    timeout_s: int | None = None, union: bool = True) -> Iterator[RunningServer]:
+                    timeout_s: int | None = None, union: bool = False) -> Iterator[RunningServer]:
     """Run an Oxigraph server on ``location`` (None: in memory, writable only) and yield it
     once it answers; stop it on exit. Used by `kg serve` and the tests."""
     port = port or free_port(host)
@@ -180,6 +183,8 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
     if writable and path.exists():
         with holding_write_lock(path):
             pass
+    if not writable:
+        merge_if_needed(path)
     guard = nullcontext() if writable else holding_write_lock(path)
     port = port or free_port(host)
     # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
@@ -209,7 +214,7 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
 def serve_command(ctx: click.Context, host: str, port: int, writable: bool, timeout_s: int | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable) until Ctrl-C.
 
-    Queries see the union of the named graphs as the default graph, like `kg query`.
+    Queries see the merge of the named graphs (each triple once) as the default graph, like `kg query`.
     While it runs, commands that write the store say it is in use; read-only ones work."""
     location = (ctx.obj or {}).get("store") or default_store_location()
     try:

@@ -6,13 +6,14 @@ the saved questions in milliseconds where rdflib's in-memory store takes seconds
 docs/ and ``kg bench``). rdflib stays the library of the mapping layer, SHACL validation and
 some exports; :meth:`Store.to_rdflib` hands them a copy.
 
-Pitfalls this module exists to contain: the union of named graphs is not de-duplicated
-(count with DISTINCT), results come back as typed literals (converted to Python values, see
-:mod:`kg.store_base`), only one process may open a store directory for writing, a reader
-may meet that writer replacing files (it opens again, see :mod:`kg.store_disk`), a read-only
-handle keeps the graph it opened on (:func:`store_version` says when to open again), and a
-full disk must end in a message, not a traceback (every write here turns the engine's error
-into a :class:`StoreError`).
+Pitfalls this module exists to contain: Oxigraph's union of named graphs is not
+de-duplicated, so the store keeps their merge in its default graph and queries read that
+(:mod:`kg.store_merge`; a store written before is merged when next opened for writing),
+results come back as typed literals (converted to Python values, see :mod:`kg.store_base`),
+only one process may open a store directory for writing, a reader may meet that writer
+replacing files (it opens again, see :mod:`kg.store_disk`), a read-only handle keeps the graph
+it opened on (:func:`store_version` says when to open again), and a full disk must end in a
+message, not a traceback (every write here turns the engine's error into a :class:`StoreError`).
 
 A location is a directory (the embedded default), ``None`` for an in-memory store (tests), or
 an ``http(s)://`` SPARQL 1.1 endpoint, for which :meth:`Store.open` gives a
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +47,7 @@ from kg.store_base import (
     replace_graphs_update,
     to_python,
 )
+from kg.store_merge import merged_update, remerge_update, touched_graphs
 from kg.store_disk import (
     READ_RETRY_DELAYS_S,
     being_rewritten,
@@ -57,7 +60,7 @@ from kg.store_disk import (
 
 # Most modules ask for these here, where the store is: they are the store's vocabulary.
 __all__ = ["PIECE_BYTES", "STORE_ENV", "GraphStore", "QueryResult", "Store", "StoreError", "default_store_location",
-           "default_store_path", "redact", "store_url", "store_version", "to_python"]
+           "default_store_path", "merge_if_needed", "redact", "store_url", "store_version", "to_python"]
 
 T = TypeVar("T")
 
@@ -164,6 +167,18 @@ class Store(GraphStore):
             self._ox = open_read_only(self.path)
         else:
             self._ox = open_for_writing(self.path)
+        # Queries read the merged default graph; a store written before it was kept reads the
+        # union (duplicates and all) until its next write merges it.
+        self._merged = True
+        if self._reading(_unmerged):  # a reader may meet a writer here too: the same retries
+            if self.read_only:
+                self._merged = False
+                warnings.warn(f"the store at {self.path} was written by an older medseg-kg: a fact two sources "
+                              "state counts twice until the next write (kg build, kg update or kg restore) "
+                              "merges it", stacklevel=2)
+            else:
+                with self._writing("merge", "the stored graph is unchanged"):
+                    self._ox.update(remerge_update())
 
     @classmethod
     def open(cls, location: str | Path | None = None, *, read_only: bool = False) -> GraphStore:
@@ -192,13 +207,20 @@ class Store(GraphStore):
         """Replace each named graph's content in one transaction: readers see the old graphs
         or the new ones, never a mix, and a failure (or a kill) leaves the store as it was."""
         update, count = replace_graphs_update(graphs, extra_update)
+        extra = touched_graphs(extra_update) if extra_update.strip() else set()
+        changed = None if extra is None else {str(g) for g in graphs} | extra
         with self._writing("write", "the stored graph is unchanged"):
-            self._ox.update(update)
+            self._ox.update(merged_update(update, changed, self._named()))
         return count
 
     def update(self, sparql: str) -> None:
+        """Run a SPARQL update on the named graphs; the merged default graph follows it in the
+        same transaction (an update must write named graphs only: the default graph is the merge)."""
         with self._writing("update", "the stored graph is unchanged"):
-            self._ox.update(sparql)
+            self._ox.update(merged_update(sparql, touched_graphs(sparql), self._named()))
+
+    def _named(self) -> list[str]:
+        return [g.value for g in self._ox.named_graphs()]
 
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, *, trusted: bool = False,
                   workers: int | None = None, compact: bool = True, piece_bytes: int = PIECE_BYTES) -> None:
@@ -224,6 +246,7 @@ class Store(GraphStore):
             else:
                 _load_line_pieces(self._ox, Path(path), fmt, to_graph, trusted,
                                   workers or min(4, os.cpu_count() or 1), piece_bytes)
+            _merge_after_load(self._ox, to_graph)
         self.flush()
         if compact:
             self.compact()
@@ -262,18 +285,23 @@ class Store(GraphStore):
                 self._ox = open_read_only(self.path)
         raise AssertionError("unreachable")  # the loop returns or raises
 
+    @property
+    def keeps_merge(self) -> bool:
+        return self._merged
+
     def reopen(self) -> Store:
         """A new handle on the same directory and mode: for a read-only store, the graph as it
         is now (a read-only view keeps the graph it opened on; see :func:`store_version`)."""
         return Store(self.path, read_only=self.read_only) if self.path is not None else self
 
     def raw_query(self, sparql: str) -> Any:
-        """The engine's own result object; the default graph is the union of all named graphs."""
-        return self._reading(lambda engine: engine.query(sparql, use_default_graph_as_union=True))
+        """The engine's own result object; the default graph is the merge of all named graphs."""
+        return self._reading(lambda engine: engine.query(sparql, use_default_graph_as_union=not self._merged))
 
     def select(self, sparql: str) -> QueryResult:
         # Converted inside the retry: the engine reads lazily, while the rows are iterated.
-        return self._reading(lambda engine: query_result(engine.query(sparql, use_default_graph_as_union=True)))
+        return self._reading(lambda engine: query_result(
+            engine.query(sparql, use_default_graph_as_union=not self._merged)))
 
     def named_graphs(self) -> list[str]:
         return self._reading(lambda engine: sorted(g.value for g in engine.named_graphs()))
@@ -283,14 +311,20 @@ class Store(GraphStore):
                                              for r in engine.query(internal("graph-sizes"))})
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
-        return self._reading(lambda engine: engine.quads_for_pattern(None, None, None,
-                                                                     ox.NamedNode(graph) if graph else None))
+        """The quads of ``graph``, or of every named graph (the merged default graph is derived
+        from them, so it is never exported)."""
+        if graph:
+            return self._reading(lambda engine: engine.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return (q for q in self._reading(lambda engine: engine.quads_for_pattern(None, None, None, None))
+                if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Write the store (or ``graph``) to ``path`` as it is serialised, without holding the
-        whole text in memory (at 100k papers the N-Quads are 270 MB)."""
-        from_graph = ox.NamedNode(graph) if graph is not None else None
-        self._reading(lambda engine: engine.dump(str(path), format=fmt, from_graph=from_graph))
+        """Write the named graphs (or ``graph``) to ``path`` as they are serialised, without
+        holding the whole text in memory (at 100k papers the N-Quads are 270 MB)."""
+        if graph is not None:
+            self._reading(lambda engine: engine.dump(str(path), format=fmt, from_graph=ox.NamedNode(graph)))
+        else:
+            ox.serialize(self.quads(), str(path), fmt)
 
     def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
         """The union of the named graphs (or of ``graphs``) as an in-memory rdflib Graph: the form
@@ -306,7 +340,30 @@ class Store(GraphStore):
         return self._reading(copy)
 
     def is_empty(self) -> bool:
-        return self._reading(lambda engine: not any(True for _ in engine.named_graphs()))
+        # Triples, not graph names: an update that clears the graphs keeps their names.
+        return self._reading(lambda engine: not bool(engine.query(internal("any-triple"))))
+
+
+def _unmerged(engine: ox.Store) -> bool:
+    """Whether the store has named graphs but no merged default graph (written before it was kept)."""
+    has_default = next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    return not has_default and bool(engine.query(internal("any-triple")))
+
+
+def merge_if_needed(path: Path) -> None:
+    """Merge the default graph of the store directory ``path`` if it was written before the
+    merge was kept (for readers that open it without this module: `kg serve`'s server)."""
+    if _unmerged(open_read_only(path)):
+        Store(path)  # opening it for writing merges it
+
+
+def _merge_after_load(engine: ox.Store, loaded: ox.NamedNode | None) -> None:
+    """The merged default graph after a bulk load into ``loaded`` (None: every named graph), not
+    one transaction either: the graph's triples streamed into the default graph by the bulk
+    loader (a triple already there stays one)."""
+    for name in [loaded] if loaded is not None else list(engine.named_graphs()):
+        engine.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                           for q in engine.quads_for_pattern(None, None, None, name))
 
 
 def store_version(store: GraphStore | str | Path) -> str:

@@ -221,6 +221,16 @@ class GraphStore:
     def graph_sizes(self) -> dict[str, int]:
         raise NotImplementedError
 
+    @property
+    def keeps_merge(self) -> bool:
+        """Whether queries read a merged default graph this project keeps (kg.store_merge)."""
+        return False
+
+    def quad_count(self) -> int:
+        """The quads of the named graphs (the sources' statements; the merged default graph,
+        derived from them, is not counted)."""
+        return sum(self.graph_sizes().values())
+
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         raise NotImplementedError
 

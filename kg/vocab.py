@@ -166,6 +166,9 @@ PROVENANCE = GRAPH["provenance"]  # one prov:Activity per build, enrich and upda
 # its own skos:ConceptScheme, the places of the models in it, their adaptation strategies and
 # the crosswalk from the scheme in force, written by kg update and never mixed into id:taxonomy.
 TAXONOMY_STAGED = GRAPH["taxonomy-staged"]
+# The merge of the named graphs, each triple once, on a server whose default graph cannot be
+# written (Virtuoso 7); the embedded store and Oxigraph keep it in the default graph (kg.store_merge).
+MERGED = GRAPH["merged"]
 TAXONOMY_IN_FORCE = GRAPH["taxonomy-in-force"]  # the one scheme a maintainer adopted (absent: id:taxonomy)
 #: the graphs that describe the survey's own papers (the papers a live refresh tracks)
 SURVEY_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)

@@ -150,3 +150,18 @@ def test_a_syntax_error_is_reported_at_the_users_own_line(built: Path) -> None:
     assert "error at 3:" in proc.stderr, proc.stderr
     declared = "PREFIX ex: <http://e/>\nSELECT * WHERE { ?s ex:p }"  # declares its own prefix: still line 2
     assert "error at 2:" in kg("query", declared, store=built, check=False).stderr
+
+
+def test_every_cli_option_has_help_text() -> None:
+    import click
+
+    from kg.cli import main as root
+
+    def missing(command: click.Command, path: str) -> list[str]:
+        found = [f"{path} {p.opts}" for p in command.params
+                 if isinstance(p, click.Option) and not p.hidden and not (p.help or "").strip()]
+        for name, sub in getattr(command, "commands", {}).items():
+            found += missing(sub, f"{path} {name}")
+        return found
+
+    assert missing(root, "kg") == []

@@ -36,15 +36,15 @@ def test_pieces_on_threads_give_the_graph_of_one_load(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     # ~4 KB pieces: hundreds of them, so blank-node lines are spread over many pieces
     store.bulk_load(data, NQ, workers=2, piece_bytes=4096)
-    assert len(store._ox) == len(one)
-    assert len(store._ox) <= counts.quads
+    assert store.quad_count() == len(one)
+    assert store.quad_count() <= counts.quads
     ours, theirs = _graphs(store._ox), _graphs(one)
     assert set(ours) == set(theirs)
     for name, g in theirs.items():
         assert isomorphic(ours[name], g), name
     del store
     # persisted and compacted: a read-only reopen sees everything
-    assert len(Store(tmp_path / "store", read_only=True)._ox) == len(one)
+    assert Store(tmp_path / "store", read_only=True).quad_count() == len(one)
 
 
 def test_a_blank_node_split_across_pieces_stays_one_node(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_a_blank_node_split_across_pieces_stays_one_node(tmp_path: Path) -> None
     store.bulk_load(data, NQ, workers=2, piece_bytes=2048)
     subjects = {q.subject for q in store.quads() if isinstance(q.subject, ox.BlankNode)}
     assert len(subjects) == 1
-    assert len(store._ox) == 502
+    assert store.quad_count() == 502
 
 
 def test_n_triples_into_a_named_graph(tmp_path: Path) -> None:

@@ -96,6 +96,14 @@ def validate(ctx: click.Context, max_shown: int, release_dir: Path | None) -> No
     if report.warnings:
         console.print(f"[yellow]{len(report.warnings)} warning(s)[/yellow]")
         _print_results(report.warnings, max_shown)
+    from kg.store_merge import merge_problems
+
+    merge = merge_problems(store)
+    for problem in merge:
+        console.print(f"  [red]merge[/red]: {problem}")
+    if not merge and store.keeps_merge:
+        console.print("[green]merge[/green]: the default graph is the merge of the named graphs, each triple once")
+    failed = failed or bool(merge)
     if release_dir is not None:
         from kg.release import check_release
 

@@ -153,7 +153,8 @@ _QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 @click.command()
 @click.argument("query", required=False)
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the answer: a table, CSV or JSON (rows as objects).")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved questions.")
 @click.pass_context
 def query(ctx: click.Context, query: str | None, fmt: str, list_saved: bool) -> None:
@@ -213,7 +214,7 @@ def restore(ctx: click.Context, source: Path, fmt: str | None, graph: str | None
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON (for scripts).")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts per class and per source graph, and the last build."""
