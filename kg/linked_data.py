@@ -17,6 +17,7 @@ answering after the query timeout plus a margin (:func:`proxy_timeout`).
 from __future__ import annotations
 
 import http.client
+import queue
 import socket
 import threading
 from collections.abc import Iterator
@@ -86,15 +87,22 @@ class FrontServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], upstream: str, wait_s: float) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.upstream, self.wait_s = upstream, wait_s
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[GraphStore] = queue.SimpleQueue()
         super().__init__(address, FrontHandler)
 
-    def store(self) -> GraphStore:
-        """This thread's read-only view of the graph, through the Oxigraph server (one HTTP
-        session per thread: a session is not meant to be shared between threads)."""
-        if getattr(self._local, "store", None) is None:
-            self._local.store = Store.open(self.upstream, read_only=True)
-        return self._local.store
+    @contextmanager
+    def store(self) -> Iterator[GraphStore]:
+        """A read-only view of the graph, through the Oxigraph server, lent to one request at
+        a time: each request has a thread of its own, and a view (an HTTP session, opened with
+        a round trip) is not meant to be shared between threads, nor worth opening per request."""
+        try:
+            store = self._idle.get_nowait()
+        except queue.Empty:
+            store = Store.open(self.upstream, read_only=True)
+        try:
+            yield store
+        finally:
+            self._idle.put(store)
 
 
 class FrontHandler(BaseHTTPRequestHandler):
@@ -145,20 +153,21 @@ class FrontHandler(BaseHTTPRequestHandler):
         self.send_body(200, form.content_type, body)
 
     def description(self, iri: str, path: str, form: Form) -> bytes:
-        found = describe(self.server.store(), iri)
+        with self.server.store() as store:
+            found = describe(store, iri)
         if not len(found):
             raise Refusal(404, f"{iri} is not in this graph: no statement names it (check the IRI, "
                                "or search the graph at /query)")
         return pages.resource_page(found, iri, path) if form is HTML else serialize(found, form, iri)
 
     def html_for_graph(self, iri: str, graph: str, path: str) -> bytes:
-        store = self.server.store()
-        sizes = store.graph_sizes()
-        if graph not in sizes:
-            raise Refusal(404, f"{graph} is not a named graph of this store (they are: {', '.join(sorted(sizes))})")
-        if graph != iri:
-            return pages.ontology_page(ontology_graph(store), iri, path)
-        return pages.graph_page(iri, path, sizes[graph], describe(store, iri))
+        with self.server.store() as store:
+            sizes = store.graph_sizes()
+            if graph not in sizes:
+                raise Refusal(404, f"{graph} is not a named graph of this store (they are: {', '.join(sorted(sizes))})")
+            if graph != iri:
+                return pages.ontology_page(ontology_graph(store), iri, path)
+            return pages.graph_page(iri, path, sizes[graph], describe(store, iri))
 
     def forward_graph(self, iri: str, graph: str, form: Form) -> None:
         """A named graph's content in an RDF form, streamed by the server's Graph Store Protocol."""

@@ -24,6 +24,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from kg.build import build
 from kg.store import Store
 from kg.vocab import GRAPH, ID, MSKG, SURVEY_LIST
+from test_app_browser import CHROMEDRIVER, CHROMIUM, WebDriver
 from test_serve import start, stop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,3 +286,28 @@ def test_w3id_rules_leave_other_paths_alone_and_send_the_namespace_to_the_query_
     assert target == PLACEHOLDER_HOST + "/"
     assert requests.get(served + "/", timeout=30).status_code == 200
     assert all(target.startswith(PLACEHOLDER_HOST + "/") for _, _, target, _ in rules())  # one host to replace
+
+
+# -- a real browser ------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                    reason="needs chromium and chromium-driver (apt-get install -y chromium chromium-driver)")
+def test_a_browser_pastes_an_iri_and_walks_the_graph(served: str, tmp_path: Path) -> None:
+    """Chromium sends its own Accept header: it gets the page, follows a link on the same
+    server, and lands at an ontology term's section."""
+    browser = WebDriver(tmp_path / "profile")
+    try:
+        browser.get(served + path_of(MEDSAM2))
+        assert browser.js("return document.querySelector('h1').innerText") == "MedSAM2"
+        assert browser.js("return document.contentType") == "text/html"
+        browser.js(f"document.querySelector('a[href=\"{path_of(SAM2)}\"]').click(); return 1")
+        browser.wait_for("return location.pathname.endsWith('/sam-2') && document.querySelector('h1') "
+                         "&& document.querySelector('h1').innerText === 'SAM 2'")
+        browser.js("document.querySelector('a[href$=\"?format=ttl\"]').click(); return 1")
+        text = browser.wait_for("return document.contentType === 'text/turtle' && document.body.innerText")
+        assert "mskg:basedOn" in text or "ontology#basedOn" in text
+        browser.get(served + path_of(MEDSAM2))
+        browser.js("document.querySelector('a[href=\"/ontology#Model\"]').click(); return 1")
+        assert browser.wait_for("return location.hash === '#Model' && !!document.getElementById('Model')")
+    finally:
+        browser.quit()
