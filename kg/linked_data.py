@@ -90,6 +90,16 @@ class FrontServer(ThreadingHTTPServer):
         self._idle: queue.SimpleQueue[GraphStore] = queue.SimpleQueue()
         super().__init__(address, FrontHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line on stderr, not the standard library's traceback, for a connection that
+        broke outside a request's own handling (a client resetting it mid-request line)."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            print(f"kg serve: a request from {client_address[0]} failed: {type(error).__name__}: {error}",
+                  file=sys.stderr)
+
     @contextmanager
     def store(self) -> Iterator[GraphStore]:
         """A read-only view of the graph, through the Oxigraph server, lent to one request at

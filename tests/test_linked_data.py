@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import struct
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -51,6 +52,7 @@ def served(store_dir: Path) -> Iterator[str]:
     finally:
         stop(proc)
     assert proc.returncode == 0
+    assert "Traceback" not in proc.stderr.read()  # hostile requests included
 
 
 def path_of(iri: URIRef) -> str:
@@ -189,6 +191,16 @@ def test_hostile_paths_get_a_status_and_a_reason(served: str, target: str, statu
     assert (got, "Traceback" in text) == (status, False), text
     assert says in text
     assert requests.get(served + path_of(MEDSAM2), timeout=30).status_code == 200  # still serving
+
+
+def test_a_client_that_breaks_off_mid_request_leaves_the_server_serving(served: str) -> None:
+    where = urlsplit(served)
+    for fragment in (b"GET /id/mo", b"GET /id/model/medsam2 HTTP/1.1\r\nAccept: text/tur", b"\xff\xfe\x00"):
+        s = socket.create_connection((where.hostname, where.port), timeout=30)
+        s.sendall(fragment)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        s.close()
+    assert requests.get(served + path_of(MEDSAM2), headers={"Accept": "text/turtle"}, timeout=30).status_code == 200
 
 
 def test_the_ontology_and_a_named_graph_resolve(served: str, store_dir: Path) -> None:
