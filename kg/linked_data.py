@@ -79,8 +79,14 @@ def read_chunked(stream: BinaryIO) -> bytes:
         stream.readline(1024)
 
 
+BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 5\r\n"
+        b"Connection: close\r\n\r\nkg serve is busy: %d connections are open already; try again in a few seconds\n")
+
+
 class FrontServer(ThreadingHTTPServer):
     daemon_threads = True  # a request in flight does not keep `kg serve` from stopping
+    request_queue_size = 128  # the listen backlog (socketserver's 5 drops bursts of clients)
+    max_connections = 64  # open at once, each with its thread; the next is told 503 at once
     upstream: str  # the Oxigraph server's base URL
     wait_s: float
 
@@ -88,7 +94,33 @@ class FrontServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.upstream, self.wait_s = upstream, wait_s
         self._idle: queue.SimpleQueue[GraphStore] = queue.SimpleQueue()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__(address, FrontHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection if fewer than :attr:`max_connections` are open; else a
+        503 straight away: clients that open connections and send nothing (or slowly) must not
+        make the server start threads without end."""
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.setblocking(False)
+                try:
+                    request.recv(65536)  # what the client sent, so that closing does not reset the connection
+                except OSError:
+                    pass
+                request.setblocking(True)
+                request.sendall(BUSY % self.max_connections)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line on stderr, not the standard library's traceback, for a connection that

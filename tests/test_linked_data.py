@@ -10,6 +10,7 @@ import http.client
 import re
 import socket
 import struct
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -201,6 +202,28 @@ def test_a_client_that_breaks_off_mid_request_leaves_the_server_serving(served: 
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
         s.close()
     assert requests.get(served + path_of(MEDSAM2), headers={"Accept": "text/turtle"}, timeout=30).status_code == 200
+
+
+def test_connections_beyond_the_limit_are_told_503_and_the_server_recovers(served: str) -> None:
+    """Clients that open connections and send nothing hold a thread each, up to a limit; the
+    next client is told the server is busy at once, and served again once they go."""
+    from kg.linked_data import FrontServer
+
+    where = urlsplit(served)
+    idle = [socket.create_connection((where.hostname, where.port), timeout=30)
+            for _ in range(FrontServer.max_connections)]
+    try:
+        status, text = raw_get(served, path_of(MEDSAM2))  # accepted after every idle one
+        assert status == 503 and "busy" in text
+    finally:
+        for s in idle:
+            s.close()
+    for _ in range(200):  # the idle threads see their connections closed and end
+        status, _ = raw_get(served, path_of(MEDSAM2))
+        if status == 200:
+            break
+        time.sleep(0.05)
+    assert status == 200
 
 
 def test_the_ontology_and_a_named_graph_resolve(served: str, store_dir: Path) -> None:
