@@ -35,7 +35,7 @@ from kg.store import GraphStore, Store, StoreError
 CLIENT_TIMEOUT_S = 60  # per read or write on a client's connection (a stalled client frees its thread)
 DEFAULT_PROXY_TIMEOUT_S = 600  # no --timeout-s: how long a silent SPARQL answer is waited for
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-              "transfer-encoding", "upgrade", "host"}
+              "transfer-encoding", "upgrade", "host", "expect"}
 BLOCK = 64 * 1024
 
 
@@ -152,6 +152,10 @@ class FrontHandler(BaseHTTPRequestHandler):
     server_version = "medseg-kg"
     timeout = CLIENT_TIMEOUT_S
     resource = False
+    # HTTP/1.1, so that a client sending "Expect: 100-continue" (curl, for a body over 1 KB) is
+    # told to go on at once instead of waiting a second; one request per connection, closed
+    # after the answer, so that a streamed answer needs no re-chunking.
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Quiet, like the Oxigraph server it fronts (`kg serve` prints where it answers, not each request)."""
@@ -164,6 +168,7 @@ class FrontHandler(BaseHTTPRequestHandler):
     def route(self) -> None:
         path = urlsplit(self.path).path if self.path.startswith("/") else self.path
         self.resource = is_resource_path(path)  # its answers, errors included, vary with Accept
+        self.close_connection = True
         try:
             if self.resource:
                 self.answer_resource(path)
@@ -216,7 +221,8 @@ class FrontHandler(BaseHTTPRequestHandler):
         from urllib.parse import quote
 
         target = f"/store?graph={quote(graph, safe='')}"
-        self.forward(target=target, method="GET", accept=form.media_type, body=False,
+        method = "HEAD" if self.command == "HEAD" else "GET"
+        self.forward(target=target, method=method, accept=form.media_type, body=False,
                      missing=f"{graph} is not a named graph of this store")
 
     # -- SPARQL and everything else: forwarded ------------------------------------------------
@@ -269,6 +275,7 @@ class FrontHandler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
         if self.resource:
             self.send_header("Vary", "Accept")
+        self.send_header("Connection", "close")
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -285,6 +292,7 @@ class FrontHandler(BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept")
         if status == 405:
             self.send_header("Allow", "GET, HEAD")
+        self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

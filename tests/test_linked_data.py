@@ -7,6 +7,7 @@ each IRI to a path it answers."""
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import struct
@@ -224,6 +225,24 @@ def test_connections_beyond_the_limit_are_told_503_and_the_server_recovers(serve
             break
         time.sleep(0.05)
     assert status == 200
+
+
+def test_a_client_expecting_100_continue_is_told_to_go_on(served: str) -> None:
+    """curl sends "Expect: 100-continue" with a body over 1 KB and waits for the go-ahead
+    (a second, by default) before sending it: the front gives it at once, then the answer."""
+    body = ("query=" + "%20" * 2000 + "ASK%20%7B%7D").encode()
+    where = urlsplit(served)
+    with socket.create_connection((where.hostname, where.port), timeout=30) as s:
+        s.sendall(f"POST /query HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+                  "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n"
+                  f"Content-Length: {len(body)}\r\n\r\n".encode())
+        reader = s.makefile("rb")
+        assert reader.readline().startswith(b"HTTP/1.1 100")  # before the body was sent
+        assert reader.readline() == b"\r\n"
+        s.sendall(body)
+        response = http.client.HTTPResponse(s)
+        response.begin()
+        assert response.status == 200 and json.loads(response.read())["boolean"] is True
 
 
 def test_the_ontology_and_a_named_graph_resolve(served: str, store_dir: Path) -> None:
