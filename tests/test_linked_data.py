@@ -245,6 +245,31 @@ def test_a_client_expecting_100_continue_is_told_to_go_on(served: str) -> None:
         assert response.status == 200 and json.loads(response.read())["boolean"] is True
 
 
+def test_a_writable_server_describes_what_was_just_written(tmp_path: Path) -> None:
+    """Descriptions are read through the running server, so an update is seen at once; an IRI
+    with non-ASCII text resolves from its percent-encoded path, as a browser sends it."""
+    path = tmp_path / "store"
+    store = Store.open(path)
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 } }")
+    del store  # release the lock for the server
+    proc, url = start(path, "--writable")
+    try:
+        cafe = f"{url}/id/model/caf%C3%A9"
+        assert requests.get(cafe, headers={"Accept": "text/turtle"}, timeout=30).status_code == 404
+        update = ('INSERT DATA { GRAPH <urn:x:g> { <https://w3id.org/medseg-kg/id/model/café> '
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "Café" } }')
+        r = requests.post(f"{url}/update", data=update.encode(), timeout=30,
+                          headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        assert r.status_code == 204, r.text
+        r = requests.get(cafe, headers={"Accept": "text/turtle"}, timeout=30)
+        assert r.status_code == 200
+        g = Graph().parse(data=r.text, format="turtle")
+        assert (URIRef("https://w3id.org/medseg-kg/id/model/café"), RDFS.label, Literal("Café")) in g
+    finally:
+        stop(proc)
+    assert proc.returncode == 0
+
+
 def test_the_ontology_and_a_named_graph_resolve(served: str, store_dir: Path) -> None:
     r = requests.get(f"{served}/ontology", headers={"Accept": "text/turtle"}, timeout=30)
     assert r.status_code == 200 and r.headers["Vary"] == "Accept"
