@@ -15,6 +15,10 @@ not start on a half-written store: it says the store is in use. With ``--writabl
 the server (``oxigraph serve``) holds the lock and takes updates; the other commands can still
 open the store read-only, but see it as it was when they opened it.
 
+In front of the Oxigraph server (on an internal loopback port) sits :mod:`kg.linked_data`, on the
+port the user asked for: it answers resource IRIs (``/id/...``, ``/ontology``, ``/graph/...``)
+as Linked Data and forwards everything else, SPARQL included, to the server unchanged.
+
 The default graph the endpoint answers from is the store's own: the merge of the named graphs,
 each triple once, which every write through kg keeps (:mod:`kg.store_merge`), so the saved
 questions mean the same over HTTP as in `kg query`. (Not ``--union-default-graph``: Oxigraph's
@@ -39,6 +43,7 @@ from pathlib import Path
 
 import click
 
+from kg.linked_data import linked_data_front
 from kg.queries import internal
 from kg.store import StoreError, default_store_location, merge_if_needed, store_url
 from kg.store_disk import holding_write_lock, is_store_directory
@@ -170,6 +175,7 @@ def endpoint_lines(url: str, path: Path, writable: bool) -> list[str]:
     return [f"SPARQL endpoint ({mode}) over {path}: {url}/query",
             f"  update: {url}/update" + ("" if writable else " (refused: read-only)"),
             f"  Graph Store Protocol: {url}/store",
+            f"  resources (Turtle, JSON-LD, N-Triples, HTML): {url}/id/..., {url}/ontology, {url}/graph/...",
             f"  web UI: {url}/    stop with Ctrl-C"]
 
 
@@ -186,14 +192,16 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
     if not writable:
         merge_if_needed(path)
     guard = nullcontext() if writable else holding_write_lock(path)
-    port = port or free_port(host)
     # Ctrl-C, `kill` and a closed terminal all stop the server (SIGINT is set explicitly: a shell
     # starts background jobs with it ignored, and Python would keep ignoring it).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_keyboard_interrupt)
-    with guard, oxigraph_server(path, host=host, port=port, writable=writable, timeout_s=timeout_s) as server:
+    # The Oxigraph server listens on loopback only; the front (kg.linked_data) on host:port
+    # answers resource IRIs itself and forwards every SPARQL request to it.
+    with guard, oxigraph_server(path, writable=writable, timeout_s=timeout_s) as server, \
+            linked_data_front(host, port, server.url, timeout_s=timeout_s) as url:
         try:  # a stop may come as soon as the first line is out (a script read it): still a clean stop
-            for line in endpoint_lines(server.url, path, writable):
+            for line in endpoint_lines(url, path, writable):
                 say(line)
             sys.stdout.flush()
             status = server.process.wait()
@@ -214,7 +222,9 @@ def serve_until_stopped(path: Path, *, host: str, port: int, writable: bool, tim
 def serve_command(ctx: click.Context, host: str, port: int, writable: bool, timeout_s: int | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (read-only unless --writable) until Ctrl-C.
 
-    Queries see the merge of the named graphs (each triple once) as the default graph, like `kg query`.
+    Queries see the merge of the named graphs (each triple once) as the default graph, like
+    `kg query`. Resource IRIs resolve too: /id/model/medsam2 answers Turtle, JSON-LD, N-Triples
+    or HTML by Accept.
     While it runs, commands that write the store say it is in use; read-only ones work."""
     location = (ctx.obj or {}).get("store") or default_store_location()
     try:
