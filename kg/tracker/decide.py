@@ -101,7 +101,7 @@ class ModelAcceptance:
         """What writing it puts in the files, for the reviewer to see."""
         text = format_decision(self.decision)
         for row in self.rows:
-            text += f"# result: {row['ID']} on {row['Dataset']}: Dice {row['Dice']} ({row['Kind']})\n"
+            text += f"# results table: {row['ID']} on {row['Dataset']}: Dice {row['Dice']} ({row['Kind']})\n"
         return text
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
 from kg.tracker.suggest import default_decider
 
@@ -141,7 +142,11 @@ def render_sign_in(access: Access) -> None:
             return
         st.caption(f"Not signed in: {access.why_not}.")
         if login_configured() and st.button("Sign in with OpenID", key="w_login"):
-            st.login(_provider())
+            try:
+                st.login(_provider())
+            except (StreamlitAuthError, StreamlitMissingAuthlibError) as exc:
+                st.error(f"OpenID sign-in is not usable: {exc} (install medseg-kg[auth] and check [auth] "
+                         "in .streamlit/secrets.toml)")
         if maintainer_tokens() or weak_tokens():
             _token_form()
 

@@ -46,14 +46,17 @@ def suggestion_for(path: str, paper: str) -> Suggestion:
 
 def render_actions(cands: pd.DataFrame, path: str, curation: Path) -> None:
     """Pick a candidate and an action; the action's form writes one decision on submit."""
-    titles = dict(zip(cands["paper"], cands["title"]))
+    decided = dict(zip(cands["paper"], cands["decision"])) if "decision" in cands else {}
+    titles = {p: (t or p) + (f" (decided: {decided[p]})" if decided.get(p) else "")
+              for p, t in zip(cands["paper"], cands["title"])}
     paper = st.selectbox("Candidate to review", list(cands["paper"]), key="w_review_paper",
-                         format_func=lambda p: titles.get(p) or p)
+                         format_func=lambda p: titles.get(p, p))
     action = st.radio("Action", ACTIONS, horizontal=True, key="w_review_action")
     written = st.session_state.pop(_WRITTEN, None)
     if written:
-        st.success(f"Written to {curation} (the next `kg build` or `kg update` applies it):")
-        st.code(written, language="toml")
+        where, text = written
+        st.success(f"Written to {where} (the next `kg build` or `kg update` applies it):")
+        st.code(text, language="toml")
     if paper is None:
         return
     if action == ACTIONS[0]:
@@ -93,10 +96,13 @@ def _accept_as_model(path: str, paper: str, curation: Path) -> None:
             st.markdown("**Results proposed from the abstract** (stored only when ticked):")
         for i, claim in enumerate(s.claims):
             no_dataset = s.claim_datasets[i] is None
-            if st.checkbox(md_escape(claim.describe()), key=f"w_am_claim_{i}_{paper}", disabled=no_dataset,
-                           help="names no dataset of the graph: add it to the results table instead"
-                           if no_dataset else None):
+            where = f" on {claim.dataset}" if claim.dataset else " (no dataset named)"
+            # a plain label (it is also the box's accessible name); the abstract's sentence goes below, escaped
+            if st.checkbox(f"Claim {i + 1}: {claim.metric} {claim.value}%{where}", key=f"w_am_claim_{i}_{paper}",
+                           disabled=no_dataset, help="names no dataset of the graph: add it to the results table "
+                           "instead" if no_dataset else None):
                 confirmed.append(i)
+            st.caption(md_escape(f"“{claim.sentence}”"))
         reason = st.text_input("Reason (optional)", key=f"w_am_reason_{paper}")
         if not st.form_submit_button("Accept as a model"):
             return
@@ -108,11 +114,12 @@ def _accept_as_model(path: str, paper: str, curation: Path) -> None:
         acceptance = model_acceptance(store, s, name=name.strip(), category=category or "",
                                       based_on=based_on.strip(), code=code.strip(), framework=framework,
                                       confirmed=confirmed, by=access.by, reason=reason.strip())
-        record_model_acceptance(acceptance, curation, results_table_file(path))
+        table = results_table_file(path)
+        record_model_acceptance(acceptance, curation, table)
     except DecisionRefused as exc:
         st.error(f"{exc} (nothing was written)")
         return
-    _done(acceptance.written())
+    _done(acceptance.written(), f"{curation}" + (f" and {table}" if acceptance.rows else ""))
 
 
 def _decision_form(action: str, path: str, paper: str, curation: Path, current: str) -> None:
@@ -140,10 +147,10 @@ def _decision_form(action: str, path: str, paper: str, curation: Path, current: 
     except (DecisionRefused, CurationError, ValueError) as exc:
         st.error(f"{exc} (nothing was written)")
         return
-    _done(text)
+    _done(text, str(curation))
 
 
-def _done(text: str) -> None:
-    st.session_state[_WRITTEN] = text
+def _done(text: str, where: str) -> None:
+    st.session_state[_WRITTEN] = (where, text)
     st.toast("Decision written to the curation file")
     st.rerun()
