@@ -193,6 +193,11 @@ def test_an_openid_login_counts_only_on_the_maintainers_list(app: Path) -> None:
     at.button(key=f"FormSubmitter:w_Reject_form_{FAKE}-Reject").click().run()
     assert "signed in as eve@example.org, who is not in the maintainers list" in at.error[0].value
     assert decisions(app) == []
+    at.user = {"is_logged_in": True, "email": "ada@example.org", "email_verified": False}
+    at = choose(at.run(), "Reject")
+    at.button(key=f"FormSubmitter:w_Reject_form_{FAKE}-Reject").click().run()
+    assert "signed in as ada@example.org, whose provider has not verified it" in at.error[0].value
+    assert decisions(app) == []
     at.user = {"is_logged_in": True, "email": "Ada@example.org", "name": "Ada"}
     at = choose(at.run(), "Reject")
     at.button(key=f"FormSubmitter:w_Reject_form_{FAKE}-Reject").click().run()

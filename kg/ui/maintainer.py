@@ -103,9 +103,11 @@ def current_access() -> Access:
     user = st.user
     if user.get("is_logged_in") is True:
         email = str(user.get("email") or "").strip()
-        if email.lower() in maintainer_emails():
+        verified = user.get("email_verified") is not False  # a provider that says "not verified" is believed
+        if email.lower() in maintainer_emails() and verified:
             return Access(email, "sign-in")
-        signed = f"signed in as {email or 'a user without an e-mail'}, who is not in the maintainers list"
+        signed = (f"signed in as {email or 'a user without an e-mail'}, "
+                  + ("who is not in the maintainers list" if verified else "whose provider has not verified it"))
     else:
         signed = ""
     typed = st.session_state.get(_TOKEN_STATE)
