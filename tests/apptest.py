@@ -40,6 +40,40 @@ def point_app_at(store_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     return store_dir
 
 
+REVIEW_PAPER = "https://w3id.org/medseg-kg/id/paper/arxiv/2611.00017"
+REVIEW_ABSTRACT = (
+    "Promptable segmentation of 3D scans is still slow. We present MedSAM3, a foundation model built upon MedSAM2 "
+    "with a sparse memory bank. MedSAM3 achieves an average Dice of 89.2% on BTCV and DSC 0.912 on AMOS, and "
+    "improves the Dice of SAM 2 by 6.1%. It is also evaluated on KiTS.")
+
+
+def build_review_store(path: Path) -> Path:
+    """The survey graph at ``path`` plus one new candidate, MedSAM3, whose abstract claims two
+    Dice scores and whose comment gives its code: what the review page's tests accept."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.build import build
+    from kg.mapping import concept_iri, curation_update, decimal_literal, insert_update
+    from kg.store import Store
+    from kg.vocab import CANDIDATES, DCTERMS, MSKG, RDF, RDFS
+
+    store = Store.open(path)
+    build(store)
+    g = Graph()
+    p = URIRef(REVIEW_PAPER)
+    g.add((p, RDF.type, MSKG.Paper))
+    g.add((p, DCTERMS.title, Literal("MedSAM3: Faster Segment Anything in 3D Medical Images")))
+    g.add((p, DCTERMS.abstract, Literal(REVIEW_ABSTRACT)))
+    g.add((p, RDFS.comment, Literal("12 pages. Code: https://github.com/example/MedSAM3.")))
+    g.add((p, MSKG.predictedCategory, concept_iri("Fine-tuning of SAM 2")))
+    g.add((p, MSKG.confidence, decimal_literal("0.9")))
+    store.update(insert_update(CANDIDATES, g))
+    store.update(curation_update({}))
+    store.flush()
+    del store  # release the write lock for the app's read-only handle
+    return path
+
+
 def page(name: str, query_params: dict | None = None) -> AppTest:
     at = AppTest.from_string(PAGES[name], default_timeout=60)
     for key, value in (query_params or {}).items():

@@ -280,10 +280,19 @@ def test_whats_new_shows_digest_and_candidates_read_only(hostile_app: Path) -> N
 
 
 def test_maintainer_mode_writes_the_curation_file(hostile_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MSKG_MAINTAINER", "1")
-    at = page("whats-new").run()
-    paper = "https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001"
-    at.button(key=f"w_accepted_{paper}").click().run()
+    from streamlit import config
+
+    monkeypatch.setenv("MSKG_MAINTAINER", "1")  # honoured for an app bound to 127.0.0.1 only
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    try:
+        at = page("whats-new").run()
+        paper = "https://w3id.org/medseg-kg/id/paper/arxiv/2601.00001"
+        assert at.selectbox(key="w_review_paper").value == paper
+        at.radio(key="w_review_action").set_value("Accept the paper").run()
+        at.button(key=f"FormSubmitter:w_Accept the paper_form_{paper}-Accept the paper").click().run()
+    finally:
+        config.set_option("server.address", before)
     no_exception(at)
     data = tomllib.loads((hostile_app / "curation.toml").read_text())
     assert data["decision"][-1]["paper"] == paper and data["decision"][-1]["status"] == "accepted"

@@ -7,19 +7,15 @@ maintainer's results table, so every build re-derives the model."""
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
-from datetime import date
-
 import click
 
-from ingest.curation import CurationError, Decision, append_decision, format_decision
-from ingest.results_table import ResultsTableError, append_results
+from ingest.curation import CurationError
+from ingest.results_table import ResultsTableError
 from kg.cli.common import location, open_store
-from kg.known_models import known_names
-from kg.mapping.accepted import AcceptError, accepted_model_triples
 from kg.paths import curation_file, results_table_file
+from kg.tracker.decide import DecisionRefused, model_acceptance, record_model_acceptance
 from kg.tracker.review import UnknownPaper, apply_curation, resolve_paper
-from kg.tracker.suggest import suggest_model, table_rows
+from kg.tracker.suggest import suggest_model
 
 
 def accept_as_model(ctx: click.Context, paper: str, *, model: str, category: str | None, based_on: str | None,
@@ -46,20 +42,12 @@ def accept_as_model(ctx: click.Context, paper: str, *, model: str, category: str
         results = tuple(i + 1 for i in range(len(suggestion.claims))
                         if (i + 1) in results or click.confirm(f"store claim {i + 1} as a result?", default=False))
     try:
-        accepted = suggestion.accepted(name=model, category=category, based_on=based_on, code=code,
-                                       framework=framework, confirmed=[n - 1 for n in results], by=by,
-                                       decided=date.today())
-        accepted_model_triples(accepted, known_names(store))  # refuse now, before anything is written
-        decision = Decision(iri, "accepted", accepted.category, date.today(), model=accepted.name,
-                            based_on=accepted.based_on, code=accepted.code, framework=accepted.framework, by=by,
-                            reason=reason)
-        format_decision(decision)
-        append_decision(path, decision)
-        rows = table_rows(replace(accepted), known_names(store))
-        if rows:
-            append_results(table, rows)
+        acceptance = model_acceptance(store, suggestion, name=model, category=category, based_on=based_on, code=code,
+                                      framework=framework, confirmed=[n - 1 for n in results], by=by, reason=reason)
+        record_model_acceptance(acceptance, path, table)
         apply_curation(store, path, table)
-    except (AcceptError, ResultsTableError, CurationError, ValueError, IndexError) as exc:
+    except (DecisionRefused, CurationError, ResultsTableError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"accepted: {iri} as the model '{accepted.name}'"
+    rows = acceptance.rows
+    click.echo(f"accepted: {iri} as the model '{acceptance.accepted.name}'"
                + (f" ({len(rows)} result(s) confirmed into {table})" if rows else ""), err=True)

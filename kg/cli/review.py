@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,9 @@ from kg.cli.common import location, open_store
 from kg.store import Store, StoreError, store_url
 from kg.taxonomy import Category, bundled_categories, taxonomy_categories
 from ingest.redact import redact_text, redact_url
-from ingest.curation import CurationError, Decision, append_decision, format_decision, latest_decisions, read_decisions
+from ingest.curation import CurationError, latest_decisions, read_decisions
 from kg.paths import curation_file
-from kg.queries import internal
-from kg.schemes import scheme_in_force
-from kg.vocab import TAXONOMY_SCHEME
+from kg.tracker.decide import DecisionRefused, checked_decisions, record_decisions
 from kg.tracker.review import UnknownPaper, apply_curation, queue, reclassify, rejection_streak, resolve_paper
 from kg.tracker.suggest import default_decider
 
@@ -96,42 +93,21 @@ def _decide(ctx: click.Context, papers: tuple[str, ...], status: str, category: 
     path = curation_file(location(ctx))
     if path is None:
         raise click.ClickException("no curation file for a remote store: set MSKG_CURATION_FILE")
-    if category:
-        labels = {c.label for c in taxonomy_categories(store)}
-        if category not in labels:
-            raise click.BadParameter(f"'{category}' is not a class of the taxonomy; one of: "
-                                     f"{', '.join(sorted(labels))}", param_hint="--category")
     try:
-        iris = [resolve_paper(store, p) for p in papers]
-    except UnknownPaper as exc:
-        raise click.BadParameter(str(exc), param_hint="PAPER") from exc
-    unknown = sorted(set(iris) - _papers_in_graph(store, iris))
-    if unknown:  # a decision on a paper the graph lacks would make every later build fail validation
-        raise click.BadParameter(f"no paper {', '.join(unknown)} in the graph (see `kg review list`); nothing written",
-                                 param_hint="PAPER")
-    in_force = scheme_in_force(store)
-    if category and in_force != str(TAXONOMY_SCHEME):  # a class of an adopted version names its scheme
-        fields["scheme"] = in_force
-    fields = {k: v for k, v in fields.items() if v}
-    decisions = [Decision(iri, status, category or "", date.today(), **fields) for iri in iris]
-    try:
-        for decision in decisions:
-            format_decision(decision)  # every decision is checked before the first is written
-        for decision in decisions:
-            append_decision(path, decision)
+        decisions = checked_decisions(store, papers, status, category, **fields)
+        record_decisions(path, decisions)
         count = apply_curation(store, path) if writable else len(latest_decisions(path))
+    except DecisionRefused as exc:
+        if exc.param:
+            raise click.BadParameter(str(exc), param_hint=exc.param) from exc
+        raise click.ClickException(str(exc)) from exc
     except CurationError as exc:
         raise click.ClickException(str(exc)) from exc
-    for iri in iris:
-        click.echo(f"{status}: {iri}" + (f" as '{category}'" if category else ""), err=True)
+    for decision in decisions:
+        click.echo(f"{status}: {decision.paper}" + (f" as '{category}'" if category else ""), err=True)
     where = (f"applied to {redact_url(store.location)}" if writable
              else "to be applied by the next `kg build` or `kg update`")
     click.echo(f"{path}: {count} decision(s) in force, {where}", err=True)
-
-
-def _papers_in_graph(store: Store, iris: list[str]) -> set[str]:
-    """The papers of ``iris`` the graph describes (has a title for: what the shapes ask of a paper)."""
-    return {row["p"] for row in store.select(internal("titles-of-papers", papers=iris)).rows}
 
 
 _REASON = click.option("--reason", default="", help="Why (free text, kept with the decision).")

@@ -1,26 +1,24 @@
 """What's new / review: the latest update digest and the candidate papers awaiting review.
 
-Accept/reject appear only in maintainer mode (``MSKG_MAINTAINER=1`` when starting the app);
-they append to the curation file (kg.tracker.curation), never to the store, which the app opens
-read-only. The next update run applies the decisions."""
+The review actions (:mod:`kg.ui.review_actions`) appear when maintainer sign-in is configured
+or ``MSKG_MAINTAINER=1`` is set, and write only for a signed-in maintainer
+(:mod:`kg.ui.maintainer`); they append to the curation file, never to the store, which the
+app opens read-only. The next `kg build` or `kg update` applies the decisions."""
 
 from __future__ import annotations
 
 import json
-import os
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from ingest.curation import CurationError, Decision, append_decision, latest_decisions
+from ingest.curation import CurationError, latest_decisions
 from kg.paths import curation_file, digest_dir
 from kg.tracker.review import queue
 from kg.ui.common import md_escape, open_store, paper_url, store_path
-
-MAINTAINER_ENV = "MSKG_MAINTAINER"
-
+from kg.ui.maintainer import current_access, render_sign_in, review_enabled
+from kg.ui.review_actions import render_actions
 
 @st.cache_data(show_spinner=False, ttl=60)
 def candidates(path: str) -> pd.DataFrame:
@@ -56,10 +54,6 @@ def readable_evidence(text: object) -> str:
         else:
             parts.append(json.dumps(data, ensure_ascii=False)[:300])
     return " | ".join(parts)
-
-
-def maintainer_mode() -> bool:
-    return os.environ.get(MAINTAINER_ENV, "") == "1"
 
 
 def render() -> None:
@@ -103,18 +97,13 @@ def render() -> None:
         st.caption("Review is read-only here: this store is a SPARQL endpoint, so decisions need a shared "
                    "curation file; set MSKG_CURATION_FILE when starting the app.")
         return
-    if not maintainer_mode():
-        st.caption(f"Review is read-only here. Start the app with {MAINTAINER_ENV}=1 to accept or reject; "
-                   f"decisions go to {curation}.")
+    if not review_enabled():
+        st.caption(f"Review is read-only here: no maintainer sign-in is configured (see the README's review "
+                   f"section); decisions go to {curation}.")
         return
-    st.markdown(f"**Maintainer mode**: decisions are appended to `{curation}`.")
-    for paper, title, category in cands[["paper", "title", "category"]].itertuples(index=False):
-        first_class = (category or "").split(" | ")[0]
-        c1, c2, c3 = st.columns([6, 1, 1])
-        c1.markdown(md_escape(f"{title or paper} — {first_class or 'no class'}")
-                 + (f" · decided: {decided[paper].status}" if paper in decided else ""))
-        for col, status, label in ((c2, "accepted", "Accept"), (c3, "rejected", "Reject")):
-            if col.button(label, key=f"w_{status}_{paper}"):
-                append_decision(curation, Decision(paper, status, first_class, date.today()))
-                st.toast(f"{status}: {title or paper}")
-                st.rerun()
+    st.subheader("Review")
+    access = current_access()
+    render_sign_in(access)
+    if access.by is not None:
+        st.markdown(md_escape(f"Decisions by {access.by} are appended to {curation}."))
+    render_actions(cands, path, curation)
