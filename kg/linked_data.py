@@ -6,7 +6,11 @@ the user asked for. A request for ``/id/...``, ``/graph/...`` or ``/ontology`` i
 here (:mod:`kg.descriptions`: content negotiation, the description read from the Oxigraph
 server through :class:`kg.store.Store`, read-only); any other request (``/query``,
 ``/update``, ``/store``, the query UI at ``/``) is forwarded as it came, body and headers, and
-the answer streamed back, so SPARQL clients see the Oxigraph server they saw before.
+the answer streamed back, so SPARQL clients see the Oxigraph server they saw before. One
+change on the way: a SPARQL update (``/update``) is wrapped so that the store's merged default
+graph follows it in the same request, and a Graph Store Protocol write is followed by a
+rebuild of the merge (:mod:`kg.store_merge`), so that a client writing a ``--writable`` server
+leaves every fact counted once, as `kg` itself does.
 
 A thread per request (the standard library's ThreadingHTTPServer): descriptions take
 milliseconds, and a long SPARQL query must not hold up a browser. Every wait is bounded: a
@@ -24,13 +28,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, BinaryIO
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from kg import description_html as pages
 from kg.descriptions import HTML, Form, Refusal, choose_form, describe, graph_name, iri_for_path, is_resource_path
 from kg.descriptions import ontology as ontology_graph
 from kg.descriptions import serialize
 from kg.store import GraphStore, Store, StoreError
+from kg.store_merge import merged_update, remerge_update, touched_graphs
 
 CLIENT_TIMEOUT_S = 60  # per read or write on a client's connection (a stalled client frees its thread)
 DEFAULT_PROXY_TIMEOUT_S = 600  # no --timeout-s: how long a silent SPARQL answer is waited for
@@ -243,6 +248,9 @@ class FrontHandler(BaseHTTPRequestHandler):
         upstream = urlsplit(self.server.upstream)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         data = self.request_body() if body else None
+        writes_graphs = self.command in ("PUT", "POST", "DELETE") and urlsplit(target or self.path).path == "/store"
+        if body and self.command == "POST" and urlsplit(self.path).path == "/update":
+            data = self.merged_body(data, headers)
         if accept:
             headers["Accept"] = accept
         if isinstance(data, LimitedReader):
@@ -261,9 +269,33 @@ class FrontHandler(BaseHTTPRequestHandler):
                 raise Refusal(502, f"the SPARQL server behind kg serve is not answering ({exc})") from None
             if missing and response.status == 404:
                 raise Refusal(404, missing)
+            if writes_graphs and 200 <= response.status < 300:
+                response.read()
+                self.remerge(connection, upstream.path)
             self.relay(response)
         finally:
             connection.close()
+
+    def merged_body(self, data: Any, headers: dict[str, str]) -> bytes:
+        """The update of this request, wrapped so the merged default graph follows it."""
+        raw = data.read() if isinstance(data, LimitedReader) else (data or b"")
+        with self.server.store() as store:
+            named = store.named_graphs()
+
+        def wrapped(text: str) -> str:
+            return merged_update(text, touched_graphs(text), named)
+
+        kind = headers.get("Content-Type", headers.get("content-type", "")).split(";")[0].strip().lower()
+        if kind == "application/x-www-form-urlencoded":
+            fields = [(k, wrapped(v) if k == "update" else v) for k, v in parse_qsl(raw.decode("utf-8"))]
+            return urlencode(fields).encode("utf-8")
+        return wrapped(raw.decode("utf-8")).encode("utf-8")
+
+    def remerge(self, connection: http.client.HTTPConnection, base: str) -> None:
+        """After a Graph Store Protocol write: the merge rebuilt from every named graph."""
+        connection.request("POST", base.rstrip("/") + "/update", body=remerge_update().encode("utf-8"),
+                           headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        connection.getresponse().read()
 
     def relay(self, response: http.client.HTTPResponse) -> None:
         # The server's own Server and Date headers pass through: clients (kg.remote_store among
