@@ -82,7 +82,7 @@ def q(store: Store, body: str) -> list[dict]:
 
 
 def categories_of_models(store: Store) -> set[tuple[str, str]]:
-    return {(r["m"], r["class"]) for r in store.select(internal("model-categories")).rows}
+    return {(r["m"], r["class"]) for r in store.select(internal("model-categories", scheme=OLD)).rows}
 
 
 def staged_quads(store: Store) -> set[str]:
