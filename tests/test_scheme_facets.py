@@ -95,3 +95,36 @@ def test_survey_md_after_adoption_is_the_adopted_list_row_for_row(staged: Store)
 
     adopt_scheme(staged, OLD, decided=date(2026, 11, 8))  # back to the original: the bundled structure
     assert parse_survey_list("README.md", text=survey_markdown(staged)).sections == load_survey_list().sections
+
+
+def test_a_model_accepted_under_the_adopted_version_joins_its_class_with_its_rows_strategy(
+        fake_api: FakeApi,  # noqa: F811
+        tmp_path: Path) -> None:
+    """A row new to the fusion list is queued; accepted as a model in the adopted version, its
+    class is that version's concept (none is minted in id:taxonomy), and the list written
+    after adoption has its row, with the strategy the list gave it (carried by its paper)."""
+    from test_survey_md import accept
+
+    from ingest.curation import Decision
+
+    store = Store(None)
+    build(store)
+    serve_list(fake_api, "survey-list-fusion.md")
+    run(store, fake_api, tmp_path)
+    adopt_scheme(store, V, decided=date(2026, 11, 7))
+    accept(store, [Decision("https://w3id.org/medseg-kg/id/paper/arxiv/2612.04411", "accepted", F1_STUDIES,
+                            date(2026, 11, 9), model="AdaptFuse-SAM", scheme=V,
+                            code="https://github.com/example/adaptfuse-sam")])
+    assert q(store, "SELECT ?c WHERE { id:model\\/adaptfuse-sam mskg:category ?c }") == [
+        {"c": f"{V}/list-of-studies-on-sam-leveraging-f-1-fusion"}]
+    assert q(store, f"""ASK {{ ?x mskg:category ?c FILTER(STRSTARTS(STR(?c), "{OLD}/"))
+        FILTER NOT EXISTS {{ ?c skos:inScheme id:taxonomy }} }}""") == [{"result": False}]  # nothing minted there
+    text = survey_markdown(store)
+    assert ("| AdaptFuse-SAM | [AdaptFuse-SAM: Fusion-Aware Adapters for Segment Anything in Abdominal CT]"
+            "(https://arxiv.org/abs/2612.04411) | Adapters | [Code](https://github.com/example/adaptfuse-sam) |"
+            ) in text
+    upstream = _list_entries((FIXTURES / "survey-list-fusion.md").read_text(encoding="utf-8"))
+    assert _list_entries(text) == {k: v for k, v in upstream.items() if k != (
+        "List of studies on SAM leveraging F_2 fusion", "FusionSAM-X")}  # the one row still queued
+    result = validate_store(store)
+    assert result.conforms, [f"{v.focus} {v.path} {v.message}" for v in result.violations[:5]]
