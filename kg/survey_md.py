@@ -1,6 +1,12 @@
 """The survey's paper list (its upstream README) written out of the graph: sections, tables
 with the class column where a section has classes, code links, the reference block.
 
+Structure: the scheme in force (:func:`kg.schemes.scheme_in_force`). With the original
+scheme, the list's own four sections and their class column; after a maintainer adopted a
+version read from a later list, that version's headings, each with the extra column its
+table had ("Fine-tuning": the entry's adaptation strategy; "Application": its note), from
+:func:`kg.scheme_outline.scheme_outline` (:func:`version_tables`).
+
 Rows: the survey's own rows, in the list's order, as the list stated them (the survey
 mapping keeps each row's position and spelling, :mod:`kg.mapping.list_rows`), plus every
 accepted model the list does not hold yet, placed after the last row of its class. With
@@ -21,11 +27,15 @@ from pathlib import Path
 from ingest.ids import arxiv_id_from_link, doi_from_link, normalise_title, slugify
 from ingest.records import SurveyListRow
 from ingest.survey_list import parse_survey_list
+from ingest.survey_list_shape import heading_shape
 from kg.bibtex import all_entries, family_name, make_entry, paper_facts
 from kg.mapping.terms import SURVEY_ARXIV_ID, paper_iri
 from kg.queries import internal
+from kg.scheme_outline import OutlineClass, OutlineSection, scheme_outline
+from kg.schemes import scheme_in_force
 from kg.store_base import GraphStore
 from kg.taxonomy import taxonomy_categories
+from kg.vocab import TAXONOMY_SCHEME
 
 SURVEY_PAPER = str(paper_iri(f"paper/arxiv/{SURVEY_ARXIV_ID}"))
 HEADER = {True: ("| Model | Publication | Classification | Code |", "|-------|-------------|----------------|------|"),
@@ -140,11 +150,75 @@ def survey_markdown(store: GraphStore) -> str:
     """The list as Markdown in the upstream README's format."""
     title = str((paper_facts(store, [SURVEY_PAPER])[SURVEY_PAPER].get("title") or [("", "")])[0][1])
     out = [f"# {title}", ""]
-    for section, with_class, rows in _sections(list_rows(store), store):
-        out += [f"## {section}", "", *HEADER[with_class], *(render_row(r, with_class) for r in rows), ""]
+    scheme = scheme_in_force(store)
+    if scheme == str(TAXONOMY_SCHEME):
+        for section, with_class, rows in _sections(list_rows(store), store):
+            out += [f"## {section}", "", *HEADER[with_class], *(render_row(r, with_class) for r in rows), ""]
+    else:
+        out += version_tables(store, scheme)
     out += ["## Reference", "", "If you use this work, please cite:", "", "```bibtex", reference_block(store), "",
             "```", ""]
     return "\n".join(out)
+
+
+def _entry_rows(store: GraphStore, entries: list[str]) -> dict[str, tuple[str | None, str, str | None, str | None,
+                                                                          int | None]]:
+    """Entry -> (name, title, link, code, position in the survey's own list) as its row shows
+    them: the paper of the list's row when the entry has one, else its first paper."""
+    best: dict[str, tuple[tuple[int, int, str], tuple[str | None, str, str | None, str | None, int | None]]] = {}
+    for r in store.select(internal("scheme-entry-rows", entries=entries)).rows:
+        x, pos = str(r["x"]), r["pos"]
+        rank = (pos is None, pos or 0, str(r["p"] or ""))
+        row = (r["name"], r["title"] or r["name"] or x, r["link"] or _link(r), r["code"], pos)
+        if x not in best or rank < best[x][0]:
+            best[x] = (rank, row)
+    return {x: row for x, (_, row) in best.items()}
+
+
+def _version_table(heading: str, classes: list[OutlineClass], with_class: bool,
+                   facts: dict[str, tuple[str | None, str, str | None, str | None, int | None]]) -> list[str]:
+    """One table of a version: the class column when the heading is a section of classes, the
+    extra column of its classes' table ("Fine-tuning", "Application") when they had one."""
+    column = next((c.column for c in classes if c.column), None)
+    head = ["Model", "Publication", *(["Classification"] if with_class else []), *([column] if column else []), "Code"]
+    lines = [f"## {heading}", "", "| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for cls in classes:
+        members = [m for m in cls.members if str(m["x"]) in facts]
+        members.sort(key=lambda m: (facts[str(m["x"])][4] is None, facts[str(m["x"])][4] or 0, facts[str(m["x"])][1]))
+        for m in members:
+            name, title, link, code, _ = facts[str(m["x"])]
+            extra = [_cell(m["strategy"] or m["note"] or "---")] if column else []
+            cells = [_cell(name) if name and m["kind"] == "model" else "---",
+                     f"[{_cell(title)}]({link})" if link else _cell(title),
+                     *([_cell(cls.label)] if with_class else []), *extra, f"[Code]({code})" if code else "---"]
+            lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _is_grouping(section: OutlineSection) -> bool:
+    """A top concept the version derived from its headings (a fusion level, "No fusion") and
+    no heading of the list itself: its classes are the list's headings."""
+    return heading_shape(section.label).level == section.label and [c.label for c in section.classes] != [
+        section.label]
+
+
+def version_tables(store: GraphStore, scheme: str) -> list[str]:
+    """The list's tables in the structure of ``scheme`` (a version read from a later list):
+    a grouping's classes each under a heading of their own, as the later list writes them; a
+    section of classes under one heading with the class column; entries in each class in the
+    order of the survey's own list (entries new since, by title, after them)."""
+    outline = scheme_outline(store, scheme)
+    entries = sorted({str(m["x"]) for s in outline for c in s.classes for m in c.members})
+    facts = _entry_rows(store, entries) if entries else {}
+    out: list[str] = []
+    for section in outline:
+        if _is_grouping(section):
+            for cls in section.classes:
+                out += _version_table(cls.label, [cls], False, facts)
+        else:
+            own = [c.label for c in section.classes] == [section.label]
+            out += _version_table(section.label, section.classes, not own, facts)
+    return out
 
 
 def _key(row: SurveyListRow) -> set[str]:

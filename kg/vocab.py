@@ -42,6 +42,7 @@ class MSKG(DefinedNamespace):
     model: URIRef  # Result -> Model
     dataset: URIRef  # Result -> Dataset
     impliesBaseModel: URIRef  # taxonomy Concept -> Model (a SAM-based class implies SAM)
+    adaptationStrategy: URIRef  # Model or Paper -> skos:Concept of id:adaptation-strategy (a facet, never a class)
     # result data properties
     dice: URIRef
     resultKind: URIRef

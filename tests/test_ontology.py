@@ -326,6 +326,38 @@ def test_model_category_outside_the_taxonomy_is_rejected(shapes: Graph, ontology
     _assert_rejected(g, shapes, ontology, MODEL, MSKG.category)
 
 
+def test_model_adaptation_strategy_is_a_term_of_its_scheme_not_a_class(shapes: Graph, ontology: Graph) -> None:
+    """The list's third column is a facet: a strategy term conforms, a taxonomy class in its
+    place is rejected (and a strategy term as mskg:category is rejected too)."""
+    lora = ID["adaptation-strategy/lora"]
+    g = _base_graph()
+    g.add((MODEL, MSKG.adaptationStrategy, lora))
+    conforms, _, text = _validate(g, shapes, ontology)
+    assert conforms, text
+    g.set((MODEL, MSKG.adaptationStrategy, ID["taxonomy/adapters-for-sam"]))
+    _assert_rejected(g, shapes, ontology, MODEL, MSKG.adaptationStrategy)
+    g = _base_graph()
+    g.add((MODEL, MSKG.category, lora))
+    _assert_rejected(g, shapes, ontology, MODEL, MSKG.category)
+
+
+def test_the_strategy_terms_are_those_the_mapping_reads_cells_against(ontology: Graph) -> None:
+    """ontology.ttl states the canonical strategies of kg.mapping.schemes.STRATEGY_TERMS, at
+    the IRIs the mapping mints, and the mapping reads every synonym the ontology lists."""
+    from kg.mapping.schemes import STRATEGY_TERMS, strategy_iri, strategy_term
+
+    scheme = ID["adaptation-strategy"]
+    concepts = set(ontology.subjects(SKOS.inScheme, scheme))
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in ontology
+    assert {str(ontology.value(c, SKOS.prefLabel)) for c in concepts} == set(STRATEGY_TERMS)
+    assert concepts == {strategy_iri(label) for label in STRATEGY_TERMS}
+    assert set(ontology.objects(scheme, SKOS.hasTopConcept)) == concepts
+    for c in concepts:
+        label = str(ontology.value(c, SKOS.prefLabel))
+        assert {strategy_term(str(a)) for a in ontology.objects(c, SKOS.altLabel)} == {label}
+        assert (c, SKOS.inScheme, TAXONOMY_SCHEME) not in ontology
+
+
 def test_paper_without_title_is_rejected(shapes: Graph, ontology: Graph) -> None:
     g = _base_graph()
     g.remove((PAPER, DCTERMS.title, None))

@@ -82,7 +82,7 @@ def q(store: Store, body: str) -> list[dict]:
 
 
 def categories_of_models(store: Store) -> set[tuple[str, str]]:
-    return {(r["m"], r["class"]) for r in store.select(internal("model-categories")).rows}
+    return {(r["m"], r["class"]) for r in store.select(internal("model-categories", scheme=OLD)).rows}
 
 
 def staged_quads(store: Store) -> set[str]:
@@ -191,13 +191,16 @@ def test_update_stages_a_second_scheme_and_mixes_nothing(staged: tuple[Store, Up
         prov:wasRevisionOf ?p }}""") == [{"d": TODAY, "p": OLD}]
     # the third column is a facet: strategies are terms of their own scheme, never a class
     assert q(store, "ASK { ?x mskg:category ?t . ?t skos:inScheme id:adaptation-strategy }") == [{"result": False}]
-    strategies = "SELECT ?l WHERE { ?t skos:inScheme id:adaptation-strategy ; skos:prefLabel ?l }"
+    strategies = "SELECT DISTINCT ?l WHERE { ?x mskg:adaptationStrategy ?t . ?t skos:prefLabel ?l }"
     assert {r["l"] for r in q(store, strategies)} == {"Full fine-tuning", "Adapters", "LoRA"}
+    assert q(store, "ASK { ?x mskg:adaptationStrategy ?t FILTER NOT EXISTS { ?t skos:inScheme id:adaptation-strategy } "
+                    "}") == [{"result": False}]
+    assert q(store, "ASK { id:adaptation-strategy prov:wasRevisionOf ?s }") == [{"result": False}]  # not a version
 
     # every survey model keeps its class in the old scheme, and gains its place in the new one
     assert categories_of_models(store) == categories_of_models(before)
-    place = f"""SELECT ?l ?s ?note WHERE {{ id:model\\/%s dcterms:subject ?c . ?c skos:inScheme <{V}> ;
-        skos:prefLabel ?l . OPTIONAL {{ id:model\\/%s dcterms:subject/skos:prefLabel ?s FILTER(?s != ?l) }}
+    place = f"""SELECT DISTINCT ?l ?s ?note WHERE {{ id:model\\/%s dcterms:subject ?c . ?c skos:inScheme <{V}> ;
+        skos:prefLabel ?l . OPTIONAL {{ id:model\\/%s mskg:adaptationStrategy/skos:prefLabel ?s }}
         OPTIONAL {{ id:model\\/%s skos:note ?note }} }}"""
     assert q(store, place % (("medsam",) * 3)) == [{"l": F1_STUDIES, "s": "Full fine-tuning", "note": None}]
     # a model that moved: 3DMedSAM was an adapter, and is now a new architecture, with its note
@@ -253,8 +256,8 @@ def test_new_rows_are_classed_in_the_scheme_in_force_never_under_a_heading(
     # the crosswalk cannot say for FusionSAM-X (its F_2 peers came from four classes): the classifier did
     assert evidence["2612.05522"]["classifier"] == "kg.tracker.classify.PaperClassifier"
     # and each new paper has its place in the version beside its class in force
-    assert q(store, """SELECT DISTINCT ?l WHERE { id:paper\\/arxiv\\/2612.04411 dcterms:subject ?c .
-        ?c skos:prefLabel ?l } ORDER BY ?l""") == [{"l": "Adapters"}, {"l": F1_STUDIES}]
+    assert q(store, """SELECT DISTINCT ?l ?s WHERE { id:paper\\/arxiv\\/2612.04411 dcterms:subject/skos:prefLabel ?l ;
+        mskg:adaptationStrategy/skos:prefLabel ?s }""") == [{"l": F1_STUDIES, "s": "Adapters"}]
 
 
 def test_the_digest_says_the_taxonomy_changed_in_one_section(staged: tuple[Store, UpdateReport],
@@ -493,3 +496,49 @@ def test_the_outline_gives_the_list_writer_the_structure_in_force(staged: tuple[
     assert sorted((m["kind"], m["note"]) for m in studies.members)[-2:] == [
         ("paper", "None (zero-shot evaluation)"), ("paper", "None (zero-shot evaluation)")]
     assert len(studies.members) == 7  # five models, two evaluation studies; FusionSAM-X is a candidate
+
+
+# --------------------------------------------------------------------------- survey-md in the scheme in force
+
+
+def _list_entries(text: str) -> dict[tuple[str, str], tuple]:
+    """(class, model name or title) -> (title, link, code in the graph's canonical spelling,
+    (strategy, note) of the third column) for every row of a list's text."""
+    from test_survey_md import canonical
+
+    facets = read_facets(text)
+    out = {}
+    for r in parse_survey_list("README.md", text=text).rows:
+        facet = read_facet(facets[r.line].column, facets[r.line].value) if r.line in facets else None
+        out[(r.category, r.name or r.title)] = (r.title, r.link, canonical({"code": r.code})["code"], facet)
+    return out
+
+
+def test_survey_md_after_adoption_writes_the_adopted_versions_structure(staged: tuple[Store, UpdateReport]) -> None:
+    """After adoption the export has the version's headings (grouped by fusion level), each
+    table with its own third column, and every entry of the version with its strategy or
+    note: the upstream list it was read from, but for the two rows still in the review queue.
+    Switching back writes the bundled list's structure again."""
+    from kg.survey_md import survey_markdown
+
+    store, _ = staged
+    adopt_scheme(store, V, decided=date(2026, 11, 7))
+    text = survey_markdown(store)
+    parsed = parse_survey_list("README.md", text=text)
+    assert parsed.problems == []
+    assert parsed.sections == HEADINGS  # the version's order: F_1, F_2, F_3, F_4, F_0, no fusion
+    assert f"## {F1_STUDIES}\n\n| Model | Publication | Fine-tuning | Code |\n" in text
+    assert f"## {F1_NEW}\n\n| Model | Publication | Application | Code |\n" in text
+    assert "## Fusion level F_4 - Others models trained on images\n\n| Model | Publication | Code |\n" in text
+    upstream = _list_entries((FIXTURES / "survey-list-fusion.md").read_text(encoding="utf-8"))
+    queued = {(F1_STUDIES, "AdaptFuse-SAM"), (F2_STUDIES, "FusionSAM-X")}  # candidates, not yet entries
+    assert queued <= set(upstream)
+    assert _list_entries(text) == {k: v for k, v in upstream.items() if k not in queued}
+    assert _list_entries(text)[(F1_STUDIES, "MedSAM")][3] == ("Full fine-tuning", None)
+    assert _list_entries(text)[(F1_NEW, "3DMedSAM")][3] == (None, "Fully 3D adaptation of the image encoder")
+
+    adopt_scheme(store, OLD, decided=date(2026, 11, 8))
+    back = parse_survey_list("README.md", text=survey_markdown(store))
+    assert back.sections == ["SAM-based models", "SAM 2-based models", "Other models trained only on images",
+                             "Other models trained only on both images and text"]
+    assert len(back.rows) == 56

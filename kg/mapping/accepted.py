@@ -22,8 +22,9 @@ from rdflib import Graph, Literal, URIRef
 
 from ingest.ids import slugify
 from kg.known_models import KnownModel, KnownNames
-from kg.mapping.terms import FRAMEWORKS, concept_iri, decimal_literal, model_iri
-from kg.vocab import ID, MSKG, PROV, RDF, RDFS, SDO, SKOS
+from kg.mapping.schemes import scheme_concept_iri
+from kg.mapping.terms import FRAMEWORKS, decimal_literal, model_iri
+from kg.vocab import ID, MSKG, PROV, RDF, RDFS, SDO, SKOS, TAXONOMY_SCHEME
 
 # Not yet in kg.vocab/ontology.ttl (see the wiring note of issue #17): who made the
 # decision that put a paper, model or result in the graph. Spelled through the namespace
@@ -58,6 +59,7 @@ class AcceptedModel:
     results: tuple[ConfirmedResult, ...] = ()
     by: str = ""  # who decided
     decided: date | None = None
+    scheme: str = ""  # the taxonomy scheme ``category`` is a class of ("": the original, id:taxonomy)
 
 
 def framework_iri(value: str) -> URIRef | None:
@@ -125,7 +127,10 @@ def _model_facts(g: Graph, accepted: AcceptedModel, model: URIRef, existing: Kno
         g.add((model, RDFS.label, Literal(accepted.name.strip())))
         g.add((model, MSKG.introducedIn, paper))
         if accepted.category.strip():
-            g.add((model, MSKG.category, concept_iri(accepted.category.strip())))
+            # the class's concept in the decision's scheme: a class of an adopted version is
+            # no concept of id:taxonomy, and minting it there would mix the two versions
+            g.add((model, MSKG.category, scheme_concept_iri(accepted.scheme or str(TAXONOMY_SCHEME),
+                                                            accepted.category.strip())))
         if framework is not None:
             g.add((model, MSKG.framework, framework))
         if accepted.by:
@@ -215,4 +220,4 @@ def accepted_from_decision(decision: Any) -> AcceptedModel | None:
 
     return AcceptedModel(paper=decision.paper, name=name, category=decision.category or "",
                          based_on=text("based_on"), code=text("code"), framework=text("framework"), by=text("by"),
-                         decided=decision.decided)
+                         decided=decision.decided, scheme=text("scheme"))

@@ -3,7 +3,9 @@ shows is a ``skos:ConceptScheme`` of its own, dated and ``prov:wasRevisionOf`` t
 in force when it appeared; the models and papers it lists are placed in it with
 ``dcterms:subject`` (the SKOS way of indexing a resource by a concept), never with
 ``mskg:category``, which keeps the class of record; what a table's extra column holds is a
-term of the adaptation-strategy facet or a ``skos:note``, never a class; and the crosswalk
+term of the adaptation-strategy facet (``mskg:adaptationStrategy``, a concept of the small
+scheme ``id:adaptation-strategy`` that ontology.ttl states with the canonical terms) or a
+``skos:note``, never a class; and the crosswalk
 from the previous scheme is a set of SKOS mapping links, each with its counts on a
 reified statement.
 
@@ -191,7 +193,7 @@ def map_strategy_term(g: Graph, label: str) -> URIRef:
 def map_place(g: Graph, p: Place) -> None:
     g.add((p.entry, DCTERMS.subject, p.concept))
     if p.strategy:
-        g.add((p.entry, DCTERMS.subject, map_strategy_term(g, p.strategy)))
+        g.add((p.entry, MSKG.adaptationStrategy, map_strategy_term(g, p.strategy)))
     if p.note:
         g.add((p.entry, SKOS.note, Literal(p.note)))
 

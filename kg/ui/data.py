@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.ui.common import join_values, paper_web_url, run, run_with, year_of
+from kg.schemes import scheme_in_force
+from kg.ui.common import join_values, open_store, paper_web_url, run, run_with, year_of
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -48,10 +49,11 @@ def _first_number(values: list[Any]) -> float | None:
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def models_table(path: str) -> pd.DataFrame:
-    """One row per model: the Models page's table and filters (``path`` keys the cache)."""
+def models_table(path: str, scheme: str | None = None) -> pd.DataFrame:
+    """One row per model: the Models page's table and filters (``path`` keys the cache), with
+    the classes of ``scheme`` (default: the scheme in force)."""
     facts = run("model-facts")
-    cats = run("model-categories")
+    cats = run_with("model-categories", scheme=scheme or scheme_in_force(open_store(path)))
     papers = run("model-papers")
     if facts.empty:
         return pd.DataFrame()

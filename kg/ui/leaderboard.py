@@ -4,7 +4,8 @@ is it a generalist?" without SPARQL); and a timeline of the models of every taxo
 
 Both views ask the store for what they draw only: the results of one dataset
 (``leaderboard``), the datasets with their model counts aggregated in the store
-(``leaderboard-datasets``), one row per classified model (``model-timeline``)."""
+(``leaderboard-datasets``), one row per model classified in the scheme chosen (``model-timeline``; default: the
+scheme in force)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from kg.ui.charts import ranked_bars, timeline_chart, timeline_rows
-from kg.ui.common import (DATASET_BASE, md_escape, model_url, paper_url, qp_str, run, run_about, set_qp, slug_of,
-                          url_selectbox)
+from kg.ui.common import (DATASET_BASE, md_escape, model_url, paper_url, qp_str, run, run_about, run_with, set_qp,
+                          slug_of, url_selectbox)
+from kg.ui.schemes import scheme_selector
 
 VIEWS = {"dataset": "Per dataset", "timeline": "Timeline per class"}
 KINDS = {"all": "best of each model (any paper)", "primary": "primary only (the model's own paper)"}
@@ -108,7 +110,7 @@ def dataset_view() -> None:
 
 
 def timeline_view() -> None:
-    models = run("model-timeline")
+    models = run_with("model-timeline", scheme=scheme_selector())
     if models.empty:
         st.info("No model of the graph has a taxonomy class yet.")
         return

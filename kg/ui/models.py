@@ -1,5 +1,6 @@
-"""Models: the survey's filters (class, framework, architecture, backbone, year, publishers,
-country, code) and free-text search over a sortable table with links to paper and code."""
+"""Models: the survey's filters (class, in the taxonomy scheme chosen, default the one in
+force; framework, architecture, backbone, year, publishers, country, code) and free-text
+search over a sortable table with links to paper and code."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kg.ui.common import (empty_note, model_url, qp_str, set_qp, store_path, url
                           web_link)
 from kg.ui.countries import UNKNOWN
 from kg.ui.data import models_table
+from kg.ui.schemes import scheme_selector
 
 
 def _options(table: pd.DataFrame, column: str) -> list[str]:
@@ -51,13 +53,15 @@ def filter_models(table: pd.DataFrame, f: dict) -> pd.DataFrame:
 
 def render() -> None:
     st.title("Models")
-    table = models_table(store_path())
+    with st.sidebar:
+        st.header("Filter models")
+        scheme = scheme_selector(dependents=("class",))
+    table = models_table(store_path(), scheme)
     if table.empty:
         st.info("The graph has no models yet.")
         return
 
     with st.sidebar:
-        st.header("Filter models")
         f = {
             "q": url_text("Search (name, title, affiliation, class)", "q"),
             "class": url_multiselect("Taxonomy class", _options(table, "classes"), "class"),

@@ -1,4 +1,5 @@
-"""Overview: counts, papers per year per taxonomy section, the taxonomy as a treemap,
+"""Overview: counts, papers per year per taxonomy section, the taxonomy as a treemap (of
+the scheme chosen, default the scheme in force),
 and freshness (each source's last run, from the provenance graph)."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from kg.stats import class_counts
-from kg.ui.common import md_escape, open_store, run, run_saved, short, store_path
+from kg.ui.common import md_escape, open_store, run, run_with, short, store_path
+from kg.ui.schemes import scheme_selector
 
 # Section names are long and two begin alike ("Other models trained only on ..."): one per
 # line, never cut.
@@ -113,7 +115,7 @@ def render() -> None:
         _freshness()
 
     st.subheader("The survey taxonomy")
-    tax = run_saved("taxonomy")
+    tax = run_with("taxonomy-of-scheme", scheme=scheme_selector())  # default: the scheme in force
     measure = st.radio("Size by", ["models", "papers"], horizontal=True, key="w_tax_measure")
     rects = treemap_rects(tax, measure) if not tax.empty else pd.DataFrame()
     if rects.empty:
@@ -129,4 +131,4 @@ def render() -> None:
         st.altair_chart((boxes + labels).properties(width=TREEMAP_WIDTH_PX, height=TREEMAP_HEIGHT_PX),
                         width="content")
         with st.expander("Taxonomy as a table"):
-            st.dataframe(tax.drop(columns=["c"]), hide_index=True, width="stretch")
+            st.dataframe(tax.drop(columns=["c", "notation"]), hide_index=True, width="stretch")
