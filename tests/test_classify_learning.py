@@ -16,7 +16,7 @@ from kg.taxonomy import bundled_categories, taxonomy_categories
 from kg.tracker.classify import Category, Example, PaperClassifier, PaperText, load_training_examples
 from kg.tracker.classify_records import decision_examples
 from kg.tracker.classify_reviewed import classifier_for_update, reviewed_texts
-from kg.vocab import CANDIDATES, DCTERMS, MSKG, RDF
+from kg.vocab import CANDIDATES, DCTERMS, MSKG, ONTOLOGY_GRAPH, RDF
 
 A = "https://w3id.org/medseg-kg/id/paper/arxiv/2611.00001"
 B = "https://w3id.org/medseg-kg/id/paper/arxiv/2611.00002"
@@ -128,7 +128,8 @@ id:taxonomy\\/single a skos:Concept ; skos:inScheme id:taxonomy ; skos:topConcep
 
 def test_a_fusion_level_scheme_from_the_graph_just_works(examples):
     store = Store(None)
-    store.update("INSERT DATA { " + Graph().parse(data=FUSION, format="turtle").serialize(format="nt") + " }")
+    fusion = Graph().parse(data=FUSION, format="turtle").serialize(format="nt")
+    store.update(f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {fusion} }} }}")  # a store writes named graphs
     categories = taxonomy_categories(store)
     assert [(c.label, c.section) for c in categories] == [
         ("Early fusion", "Multimodal fusion models"), ("Late fusion", "Multimodal fusion models"),
