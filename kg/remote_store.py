@@ -216,12 +216,11 @@ class RemoteStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the store at {self.display_location} was opened read-only")
 
-    def update(self, sparql: str, *, graphs: set[str] | None | bool = True) -> None:
-        """Run ``sparql``; on Oxigraph the merged default graph follows in the same request
-        (``graphs``: those it changes; True: read them from its text)."""
+    def update(self, sparql: str) -> None:
+        """Run ``sparql``; the merge follows it, in the same request (Oxigraph) or the next (Virtuoso)."""
         self._writable()
         self._ensure_contact()
-        changed = touched_graphs(sparql) if graphs is True else graphs
+        changed = touched_graphs(sparql)
         if self._virtuoso and changed is None:
             # The graphs to merge are known only afterwards (Virtuoso's GRAPH ?g also reaches its
             # system graphs, so they are named); it applies a request in parts anyway.
@@ -229,7 +228,7 @@ class RemoteStore(GraphStore):
             self._post_update(remerge_update(self.named_graphs(), self._merge_graph))
             return
         if self._oxigraph or self._virtuoso:
-            sparql = merged_update(sparql, changed, self.named_graphs(), self._merge_graph)  # type: ignore[arg-type]
+            sparql = merged_update(sparql, changed, self.named_graphs(), self._merge_graph)
         self._post_update(sparql)
 
     def _post_update(self, sparql: str) -> None:
