@@ -135,3 +135,17 @@ def test_kg_validate_fails_on_a_merge_changed_behind_kg(tmp_path: Path) -> None:
     del store
     result = CliRunner().invoke(main, ["--store", str(path), "validate"])
     assert result.exit_code == 1 and "merge" in result.output, result.output
+
+
+def test_a_write_to_a_live_graph_keeps_the_merge_by_difference() -> None:
+    """The live graphs (kg.store_merge.GROWING) are merged by adding what is new and dropping
+    what went: the same answers as the small graphs' way."""
+    store = Store(None)
+    store.update(f"INSERT DATA {{ GRAPH <{ARXIV}> {{ <urn:x> a <urn:T> . <urn:y> a <urn:T> }} "
+                 f"GRAPH <{SURVEY_DB}> {{ <urn:x> a <urn:T> }} }}")
+    assert count(store, T) == 2
+    store.update(f"DELETE DATA {{ GRAPH <{ARXIV}> {{ <urn:x> a <urn:T> . <urn:y> a <urn:T> }} }} ; "
+                 f"INSERT DATA {{ GRAPH <{ARXIV}> {{ <urn:z> a <urn:T> }} }}")
+    assert count(store, T) == 2  # x stays (the database says it), y went, z came
+    assert {r["s"] for r in store.select("SELECT ?s WHERE { ?s a <urn:T> }").rows} == {"urn:x", "urn:z"}
+    assert merge_problems(store) == []
