@@ -24,7 +24,7 @@ FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "csv")
 
 
 def export(store: Store, fmt: str, out: Path) -> None:
-    """Write the graph to ``out``. Triple formats get the union of all named graphs;
+    """Write the graph to ``out``. Triple formats get the merge of all named graphs;
     quad formats (nquads, trig) keep each source's named graph; csv writes the tables of
     kg.export_tables into the directory ``out`` (or the zip archive, if it ends in .zip)."""
     if fmt not in FORMATS:

@@ -330,7 +330,7 @@ class Store(GraphStore):
             ox.serialize(self.quads(), str(path), fmt)
 
     def to_rdflib(self, graphs: list[str] | None = None) -> Graph:
-        """The union of the named graphs (or of ``graphs``) as an in-memory rdflib Graph: the form
+        """The merge of the named graphs (or of ``graphs``) as an in-memory rdflib Graph: the form
         pyshacl and rdflib's serialisers want (and pyshacl runs faster on it than through a store)."""
         def copy(engine: ox.Store) -> Graph:
             g = Graph()

@@ -184,7 +184,7 @@ class GraphStore:
 
     def raw_query(self, sparql: str) -> Any:
         """The engine's result object (pyoxigraph's QuerySolutions, QueryBoolean or triples);
-        the default graph is the union of all named graphs."""
+        the default graph is the merge of all named graphs, each triple once (kg.store_merge)."""
         raise NotImplementedError
 
     def select(self, sparql: str) -> QueryResult:

@@ -2,7 +2,7 @@
 
 Multi-valued facts are fetched in long form and pivoted here rather than GROUP_CONCATed in
 SPARQL: a model with 3 affiliations, 2 venues and 2 code links would otherwise multiply
-rows before the aggregation, and the union of named graphs repeats triples on top.
+rows before the aggregation.
 """
 
 from __future__ import annotations

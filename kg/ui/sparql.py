@@ -36,9 +36,9 @@ def render() -> None:
     st.caption("Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE are "
                f"refused; each query runs apart with a {DEFAULT_TIMEOUT_S:g} s limit, {memory_limit_mb():,} MB of "
                f"memory and at most {DEFAULT_ROW_CAP:,} rows. Prefixes mskg:, id:, dcterms:, skos:, prov:, cito:, "
-               "schema:, rdfs: … are added for you; the default graph is the union of all named graphs. A fact "
-               "that two sources state (a paper's type, for one) comes back once per source: count with "
-               "COUNT(DISTINCT ?x), not COUNT(*).")
+               "schema:, rdfs: … are added for you; the default graph is the merge of all named graphs, each "
+               "fact once (a paper typed by three sources is one row, so COUNT(*) counts papers); "
+               "GRAPH ?g { … } tells which source said it.")
     saved = {q.name: q for q in saved_queries()}
     names = [BLANK] + list(saved)
     wanted = qp_str("q", names[1] if len(names) > 1 else BLANK)
