@@ -53,6 +53,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from ingest.curation import Decision
 from kg.taxonomy import bundled_categories
 from kg.tracker.classify import Example, PaperClassifier, PaperText, load_cues, load_training_examples
+from kg.tracker.classify_options import DEFAULT_OPTIONS, ClassifierOptions
 from kg.tracker.classify_metrics import confusion, expected_calibration_error, max_wss, reliability, rrf_at, wss_at
 from kg.tracker.review_order import NEEDS_CLASS_MARGIN, review_order
 
@@ -140,14 +141,15 @@ def split(data: Data, seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return survey, negatives
 
 
-def cross_validate(data: Data, categories: list, seed: int, cues: dict | None = None) -> list[Fold]:
+def cross_validate(data: Data, categories: list, seed: int, cues: dict | None = None,
+                   options: ClassifierOptions = DEFAULT_OPTIONS) -> list[Fold]:
     survey_folds, negative_folds = split(data, seed)
     folds = []
     for f in range(FOLDS):
         held_s, held_n = set(survey_folds[f].tolist()), set(negative_folds[f].tolist())
         train = (data.team_positives + [e for i, e in enumerate(data.survey) if i not in held_s]
                  + [e for i, e in enumerate(data.negatives) if i not in held_n])
-        model = PaperClassifier(categories, train, cues, seed=seed, reranker=None)
+        model = PaperClassifier(categories, train, cues, seed=seed, reranker=None, options=options)
         extra = [e for e in data.dev + data.fixtures if e.label is None]
         folds.append(Fold(score(model, [data.survey[i] for i in sorted(held_s)]),
                           score(model, [data.negatives[i] for i in sorted(held_n)]), score(model, extra)))
