@@ -51,7 +51,6 @@ from ingest.curation import Decision
 from kg.tracker.classify_cue_features import CueFeatures, CueView
 from kg.tracker.classify_jsonl import classify_jsonl
 from kg.tracker.classify_linear import CalibratedLinear, RowSpace, calibrate_jointly
-from kg.tracker.classify_neighbours import ClassCloseness
 from kg.tracker.classify_options import DEFAULT_OPTIONS, ClassifierOptions
 from kg.tracker.classify_records import (
     BUNDLED_EXAMPLES,
@@ -165,12 +164,7 @@ class PaperClassifier:
         self._train_words = vectors.words[:n].T.tocsr()  # for the nearest labelled papers
         self._definitions = vectors.lexical[n:].T.tocsr()
         self._definition_of = [self._index[p.label] for p in prototypes]  # type: ignore[index]
-        papers = [i for i, e in enumerate(self.examples) if e.label is not None]
-        self._closeness = ClassCloseness(vectors.lexical[papers], [self._index[self.examples[i].label]  # type: ignore[index]
-                                                                  for i in papers], len(self.labels))
-        own = np.full(len(rows), -1)
-        own[papers] = np.arange(len(papers))
-        X, priors = self._space.train, self._priors(vectors, views, own)
+        X, priors = self._space.train, self._priors(vectors, views)
         always = np.array([False] * n + [True] * len(prototypes))
         rel = [i for i, e in enumerate(rows) if e.in_relevance]
         self._relevance = CalibratedLinear(["out", "in"], self.seed).fit(
@@ -181,44 +175,28 @@ class PaperClassifier:
             raise ValueError("no labelled paper and no class definition: nothing to learn the classes from")
         section_of = [self._section_of[rows[i].label] for i in labelled]  # type: ignore[index]
         self._section_model = CalibratedLinear(self.sections, self.seed, opts.C, opts.prior_penalty).fit(
-            X[labelled], section_of, self._weights(section_of), always=always[labelled], priors=priors[""][labelled])
+            X[labelled], section_of, always=always[labelled], priors=priors[""][labelled])
         self._within: dict[str, CalibratedLinear] = {}
         for section in self.sections:
             members = [c for c in self.labels if self._section_of[c] == section]
             inside = [i for i, s in zip(labelled, section_of) if s == section]
             if len(members) > 1 and inside:
-                classes = [rows[i].label for i in inside]
                 self._within[section] = CalibratedLinear(members, self.seed, opts.C, opts.prior_penalty).fit(
-                    X[inside], classes, self._weights(classes), always=always[inside],  # type: ignore[arg-type]
+                    X[inside], [rows[i].label for i in inside], always=always[inside],  # type: ignore[misc]
                     priors=priors[section][inside], calibrate=False)
         calibrate_jointly(list(self._within.values()), opts.prior_penalty)
 
-    def _weights(self, labels: Sequence[str | None]) -> np.ndarray | None:
-        """With ``options.balanced``, 1 / (papers of the class), scaled to sum to the number of papers."""
-        if not self.options.balanced:
-            return None
-        names = list(labels)
-        counts = {label: names.count(label) for label in set(names)}
-        w = np.array([1.0 / counts[label] for label in names])
-        return w * (len(w) / w.sum())
-
-    def _priors(self, vectors: Vectors, views: Sequence[CueView],
-                own: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def _priors(self, vectors: Vectors, views: Sequence[CueView]) -> dict[str, np.ndarray]:
         """Class-specific evidence with one fitted weight per kind (see CalibratedLinear): for
         relevance, the former gate's score (its verdicts measured well on unseen papers, so
         they keep a weight of their own instead of being diluted among thousands of n-grams);
         for the section model (key ""), each section's anchor words and cue phrases and the
         closeness to its closest class definition; for each section's class model, each
-        class's own cue phrases and the closeness to its definition. With ``options.centroid``
-        / ``options.neighbour``, also the closeness to each class's labelled papers (their
-        mean / the nearest one; a section takes its closest class), ``own`` marking the rows
-        that are training papers themselves (see ClassCloseness)."""
+        class's own cue phrases and the closeness to its definition."""
         closeness = np.zeros((len(views), len(self.labels)))
         if self._definition_of:
             closeness[:, self._definition_of] = (vectors.lexical @ self._definitions).toarray()
         kinds = [np.vstack([v.class_scores for v in views]), closeness]
-        mean, nearest = self._closeness(vectors.lexical, own)
-        kinds += [k for k, on in ((mean, self.options.centroid), (nearest, self.options.neighbour)) if on]
         anchors = np.vstack([v.anchors for v in views])
         members = {s: [self._index[c] for c in self.labels if self._section_of[c] == s] for s in self.sections}
         rule = np.array([v.gate.dense[0] for v in views]) - 0.5  # > 0 when every cue verdict passes
