@@ -10,6 +10,7 @@ import pytest
 from sklearn.model_selection import StratifiedKFold
 
 from kg.taxonomy import bundled_categories
+from kg.tracker.classify_options import ClassifierOptions
 from kg.tracker.classify import (
     Category,
     Example,
@@ -197,3 +198,21 @@ class TestContract:
     def test_no_categories_is_an_error_that_names_the_fix(self, examples):
         with pytest.raises(ValueError, match="SKOS"):
             PaperClassifier([], examples, reranker=None)
+
+    @pytest.mark.parametrize(("field", "value", "says"), [
+        ("C", 0.0, "C = 0.0: the regularisation must be a positive number"),
+        ("prior_penalty", -1.0, "prior_penalty = -1.0: must be >= 0"),
+        ("char_low", 0, "char n-grams 0-5: need 1 <= low <= high"),
+    ])
+    def test_bad_options_are_errors_that_name_the_option(self, field, value, says):
+        with pytest.raises(ValueError, match=says.replace("(", r"\(")):
+            ClassifierOptions(**{field: value})
+
+    def test_the_options_change_the_model_and_the_same_options_the_same_output(self, categories, examples, dev):
+        papers = [(d["title"], d["abstract"]) for d in dev]
+        shipped = PaperClassifier(categories, examples, reranker=None).scores(papers).classes
+        again = PaperClassifier(categories, examples, reranker=None, options=ClassifierOptions()).scores(papers).classes
+        unpenalised = PaperClassifier(categories, examples, reranker=None,
+                                      options=ClassifierOptions(prior_penalty=0.0)).scores(papers).classes
+        assert (shipped == again).all()
+        assert not (shipped == unpenalised).all()
