@@ -184,11 +184,7 @@ def calibrate_jointly(models: Sequence[CalibratedLinear], penalty: float = 0.0) 
     it, evidence that happens to separate the training papers' out-of-fold scores perfectly
     (SAM 2 anchor words do) drives its weight to the upper bound, and then a small amount of
     the same evidence in a new paper decides its section with probability 1.00, right or
-    wrong; a weak Gaussian prior on the weights keeps them finite (strictly convex still).
-    The penalty shrinks every weight, which makes the probabilities flatter than the
-    out-of-fold scores warrant; so one more, unpenalised, parameter follows: a common factor
-    on all the fitted parameters (a final temperature), which keeps the balance the penalised
-    fit found between the kinds of evidence and each model's ranking of its classes."""
+    wrong; a weak Gaussian prior on the weights keeps them finite (strictly convex still)."""
     fitted = [m for m in models if m.held_out is not None and len(m.held_out[2]) >= 2]
     if not fitted:
         return
@@ -204,16 +200,8 @@ def calibrate_jointly(models: Sequence[CalibratedLinear], penalty: float = 0.0) 
             out -= float((w * np.log(np.clip(p, 1e-12, 1.0))).sum())
         return out / total + penalty * float(beta @ beta)
 
-    def unpenalised(params: np.ndarray) -> float:
-        beta = params[len(fitted):]
-        return loss(params) - penalty * float(beta @ beta)
-
     start = np.concatenate([np.ones(len(fitted)), fitted[0].beta])
     bounds = [(1e-3, 50.0)] * len(fitted) + [(0.0, 100.0)] * kinds
-    x = minimize(loss, start, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-12, "gtol": 1e-9}).x
-    if penalty > 0:
-        scale = minimize(lambda s: unpenalised(x * s[0]), np.ones(1), method="L-BFGS-B", bounds=[(0.05, 20.0)],
-                         options={"ftol": 1e-12, "gtol": 1e-9}).x[0]
-        x = x * float(scale)
+    best = minimize(loss, start, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-12, "gtol": 1e-9})
     for k, m in enumerate(fitted):
-        m.temperature, m.beta = 1.0 / float(x[k]), np.asarray(x[len(fitted):], dtype=float)
+        m.temperature, m.beta = 1.0 / float(best.x[k]), np.asarray(best.x[len(fitted):], dtype=float)
