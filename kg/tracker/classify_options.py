@@ -15,10 +15,11 @@ __all__ = ["DEFAULT_OPTIONS", "ClassifierOptions"]
 
 @dataclass(frozen=True)
 class ClassifierOptions:
-    """How the section and class models are fitted (the relevance model keeps its own fixed setup).
+    """How the papers are vectorised and the section and class models fitted (the relevance
+    model keeps its own fixed C and no penalty).
 
     * ``C``: inverse L2 strength of the section and class regressions;
-    * ``char_low`` / ``char_high``: the character n-gram lengths inside words;
+    * ``char_low`` / ``char_high``: the character n-gram lengths inside words (for all three models);
     * ``prior_penalty``: L2 on the shared prior weights when they are fitted with the
       temperatures (:func:`kg.tracker.classify_linear.calibrate_jointly`), per unit of mean
       log-loss; 0 lets a weight that separates the training papers run to its bound.
