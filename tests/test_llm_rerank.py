@@ -16,7 +16,8 @@ from kg.taxonomy import bundled_categories
 from kg.tracker.classify import PaperClassifier, load_training_examples
 from kg.tracker.llm_rerank import LlmReranker, parse_answer, reranker_from_env
 
-BORDERLINE = ("MedSAM-like box-prompted segmentation for ultrasound", None)  # top two: Few-shot, Zero-shot of SAM
+# the top two: Full fine-tuning, Zero-shot of SAM
+BORDERLINE = ("MedSAM-like box-prompted segmentation for ultrasound", None)
 OTHER = ("LoRA-Med: Low-Rank Parameter-Efficient Fine-Tuning of SAM for Multi-Organ CT Segmentation",
          "We insert low-rank updates into the frozen SAM image encoder and fine-tune them on BTCV.")
 PATH = "/v1/chat/completions"
@@ -51,16 +52,17 @@ def test_the_llm_chooses_among_the_top_three_and_says_why(classifier, fake_api: 
     plain = classifier.classify(*BORDERLINE)
     pred = with_llm(classifier, llm).classify(*BORDERLINE)
     classifier.reranker = None
-    assert (plain.category, pred.category) == ("Few-shot of SAM", "Zero-shot of SAM")
+    assert (plain.category, pred.category) == ("Full fine-tuning of SAM", "Zero-shot of SAM")
     assert pred.evidence["llm"] == {"model": "tiny-model", "choice": "Zero-shot of SAM",
                                     "rationale": "the study applies SAM unchanged", "cached": False}
     assert pred.evidence["reason"].endswith("; the LLM chose 'Zero-shot of SAM' among the top three")
     # the confidence stays the classifier's own probability of the class now returned
-    assert pred.confidence == round(pred.evidence["p_relevant"] * pred.evidence["top2"][1][1], 4)
+    # (up to the rounding of the three printed numbers to 4 places)
+    assert abs(pred.confidence - pred.evidence["p_relevant"] * pred.evidence["top2"][1][1]) <= 1.5e-4
     [seen] = fake_api.requests_to(PATH)
     body = seen.json()
     assert (body["model"], body["temperature"], seen.headers["authorization"]) == ("tiny-model", 0, "Bearer sk-test")
-    assert listed_classes(seen) == ["Few-shot of SAM", "Zero-shot of SAM", "Full fine-tuning of SAM"]
+    assert listed_classes(seen) == ["Full fine-tuning of SAM", "Zero-shot of SAM", "Adapters for SAM"]
     definitions = {c.label: c.definition for c in bundled_categories()}
     assert f"- Zero-shot of SAM: {definitions['Zero-shot of SAM']}" in body["messages"][1]["content"]
 
@@ -86,7 +88,7 @@ def test_a_slow_server_times_out_and_the_run_goes_on_without_it(classifier, fake
     llm = LlmReranker(fake_api.url + "/v1", "tiny-model", timeout=0.2, cache_dir=tmp_path)
     first, second = with_llm(classifier, llm).classify_many([BORDERLINE, OTHER])
     classifier.reranker = None
-    assert (first.category, second.category) == ("Few-shot of SAM", "FEFT of SAM")
+    assert (first.category, second.category) == ("Full fine-tuning of SAM", "FEFT of SAM")
     assert first.evidence["llm"]["error"] == (
         f"{fake_api.url}/v1/chat/completions did not answer (ReadTimeout); the run goes on without the LLM")
     assert second.evidence["llm"]["error"].startswith("not asked: ")
@@ -100,18 +102,18 @@ def test_no_server_at_all(classifier, tmp_path: Path) -> None:
         port = s.getsockname()[1]
     pred = with_llm(classifier, LlmReranker(f"http://127.0.0.1:{port}", "m", cache_dir=tmp_path)).classify(*BORDERLINE)
     classifier.reranker = None
-    assert pred.category == "Few-shot of SAM"
+    assert pred.category == "Full fine-tuning of SAM"
     assert "did not answer (ConnectionError)" in pred.evidence["llm"]["error"]
 
 
-@pytest.mark.parametrize("content", ["It is about segmentation.", json.dumps({"class": "Adapters for SAM"})])
+@pytest.mark.parametrize("content", ["It is about segmentation.", json.dumps({"class": "FEFT of SAM"})])
 def test_an_answer_naming_none_of_the_three_keeps_the_classifiers_class(classifier, fake_api: FakeApi,  # noqa: F811
                                                                        tmp_path: Path, content: str) -> None:
     fake_api.add("POST", PATH, chat(content))
     pred = with_llm(classifier, LlmReranker(fake_api.url + "/v1/chat/completions", "m", cache_dir=tmp_path)) \
         .classify(*BORDERLINE)
     classifier.reranker = None
-    assert pred.category == "Few-shot of SAM"
+    assert pred.category == "Full fine-tuning of SAM"
     assert pred.evidence["llm"]["error"] == "the answer names none of the three classes"
 
 
@@ -120,7 +122,8 @@ def test_a_server_error_is_evidence_not_a_failure(classifier, fake_api: FakeApi,
     llm = LlmReranker(fake_api.url + "/v1", "m", cache_dir=tmp_path)
     first, second = with_llm(classifier, llm).classify_many([BORDERLINE, OTHER])
     classifier.reranker = None
-    assert first.category == "Few-shot of SAM" and first.evidence["llm"]["error"].startswith(f"{fake_api.url}/v1")
+    assert first.category == "Full fine-tuning of SAM"
+    assert first.evidence["llm"]["error"].startswith(f"{fake_api.url}/v1")
     assert len(fake_api.requests_to(PATH)) == 2  # a server that answers is asked again
 
 

@@ -295,7 +295,7 @@ def test_digest_markdown_and_atom_feed(survey_store: Store, fake_api: FakeApi, t
     ]
     assert (
         "| [LoRA-Med: Low-Rank Parameter-Efficient Fine-Tuning of SAM for Multi-Organ CT Segmentation]"
-        "(https://arxiv.org/abs/2610.18830) | FEFT of SAM | 0.98 |"
+        "(https://arxiv.org/abs/2610.18830) | FEFT of SAM | 0.87 |"
     ) in md
     feed = ET.parse(report.feed).getroot()  # type: ignore[arg-type]
     ns = {"a": "http://www.w3.org/2005/Atom"}

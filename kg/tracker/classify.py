@@ -51,6 +51,7 @@ from ingest.curation import Decision
 from kg.tracker.classify_cue_features import CueFeatures, CueView
 from kg.tracker.classify_jsonl import classify_jsonl
 from kg.tracker.classify_linear import CalibratedLinear, RowSpace, calibrate_jointly
+from kg.tracker.classify_options import DEFAULT_OPTIONS, ClassifierOptions
 from kg.tracker.classify_records import (
     BUNDLED_EXAMPLES,
     Category,
@@ -129,6 +130,7 @@ class PaperClassifier:
         texts: Mapping[str, PaperText] | None = None,
         seed: int = 0,
         reranker: Reranker | None | object = FROM_ENV,
+        options: ClassifierOptions = DEFAULT_OPTIONS,
     ) -> None:
         if not categories:
             raise ValueError("no categories given; read them from the taxonomy's SKOS scheme")
@@ -139,6 +141,7 @@ class PaperClassifier:
         self.sections = list(dict.fromkeys(c.section for c in self.categories))
         self.definitions = {c.label: c.definition for c in self.categories if c.definition}
         self.seed = seed
+        self.options = options
         self._cues = CueFeatures(self.categories, dict(cues) if cues is not None else load_cues())
         reviewed = decision_examples(decisions, texts or {}) if decisions is not None else []
         self.examples = [e for e in [*examples, *reviewed] if e.label is None or e.label in self._index]
@@ -153,7 +156,8 @@ class PaperClassifier:
         rows = self.examples + prototypes
         docs = [document(e.title, e.abstract) for e in rows]
         views = [self._cues.view(d) for d in docs]
-        self._featurizer = Featurizer(self._cues)
+        opts = self.options
+        self._featurizer = Featurizer(self._cues, (opts.char_low, opts.char_high))
         vectors = self._featurizer.fit_transform(docs, views)
         self._space = RowSpace(vectors.all)
         n = len(self.examples)
@@ -170,17 +174,17 @@ class PaperClassifier:
         if not labelled:
             raise ValueError("no labelled paper and no class definition: nothing to learn the classes from")
         section_of = [self._section_of[rows[i].label] for i in labelled]  # type: ignore[index]
-        self._section_model = CalibratedLinear(self.sections, self.seed).fit(
+        self._section_model = CalibratedLinear(self.sections, self.seed, opts.C, opts.prior_penalty).fit(
             X[labelled], section_of, always=always[labelled], priors=priors[""][labelled])
         self._within: dict[str, CalibratedLinear] = {}
         for section in self.sections:
             members = [c for c in self.labels if self._section_of[c] == section]
             inside = [i for i, s in zip(labelled, section_of) if s == section]
             if len(members) > 1 and inside:
-                self._within[section] = CalibratedLinear(members, self.seed).fit(
+                self._within[section] = CalibratedLinear(members, self.seed, opts.C, opts.prior_penalty).fit(
                     X[inside], [rows[i].label for i in inside], always=always[inside],  # type: ignore[misc]
                     priors=priors[section][inside], calibrate=False)
-        calibrate_jointly(list(self._within.values()))
+        calibrate_jointly(list(self._within.values()), opts.prior_penalty)
 
     def _priors(self, vectors: Vectors, views: Sequence[CueView]) -> dict[str, np.ndarray]:
         """Class-specific evidence with one fitted weight per kind (see CalibratedLinear): for
@@ -192,15 +196,15 @@ class PaperClassifier:
         closeness = np.zeros((len(views), len(self.labels)))
         if self._definition_of:
             closeness[:, self._definition_of] = (vectors.lexical @ self._definitions).toarray()
-        cues = np.vstack([v.class_scores for v in views])
+        kinds = [np.vstack([v.class_scores for v in views]), closeness]
         anchors = np.vstack([v.anchors for v in views])
         members = {s: [self._index[c] for c in self.labels if self._section_of[c] == s] for s in self.sections}
         rule = np.array([v.gate.dense[0] for v in views]) - 0.5  # > 0 when every cue verdict passes
+        per_section = [np.column_stack([k[:, members[s]].max(axis=1) for s in self.sections]) for k in kinds[1:]]
         out = {"relevance": np.stack([np.zeros_like(rule), rule], axis=1)[:, None, :],
-               "": np.stack([anchors, np.column_stack([closeness[:, members[s]].max(axis=1) for s in self.sections])],
-                            axis=1)}
+               "": np.stack([anchors, *per_section], axis=1)}
         for section, cols in members.items():
-            out[section] = np.stack([cues[:, cols], closeness[:, cols]], axis=1)
+            out[section] = np.stack([k[:, cols] for k in kinds], axis=1)
         return out
 
     # ---- scoring

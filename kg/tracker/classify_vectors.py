@@ -2,7 +2,7 @@
 
 1. word unigrams and bigrams of the normalised text (SAM / SAM 2 as anchor tokens, the
    title counted twice), sub-linear TF-IDF, L2-normalised;
-2. character 3-5-grams inside words, TF-IDF, L2-normalised: they pair 'adapter' with
+2. character n-grams inside words (3-5 by default), TF-IDF, L2-normalised: they pair 'adapter' with
    'adaptation', 'fine-tuned' with 'finetuning', 'LoRA' with 'LoRA-based', which matters
    when a class has a handful of labelled papers; an n-gram seen in a single training
    paper is dropped (it says nothing about any class);
@@ -40,7 +40,8 @@ class Vectors:
     words: sparse.csr_matrix  # the word block (the nearest labelled papers are found with it)
     lexical: sparse.csr_matrix  # words and characters, unit rows (closeness to a class definition)
 
-_GRAMS: dict[str, tuple[str, ...]] = {}  # word -> its character n-grams; words repeat, so this is most of the work
+# (low, high) -> word -> its character n-grams; words repeat, so this is most of the work
+_GRAMS: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
 _GRAMS_MAX = 200_000
 
 
@@ -52,16 +53,24 @@ def _word_grams(word: str, low: int = 3, high: int = 5) -> tuple[str, ...]:
     return tuple(padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1))
 
 
-def _char_grams(text: str) -> list[str]:
-    out: list[str] = []
-    for word in text.split():
-        grams = _GRAMS.get(word)
-        if grams is None:
-            grams = _word_grams(word)
-            if len(_GRAMS) < _GRAMS_MAX:
-                _GRAMS[word] = grams
-        out.extend(grams)
-    return out
+class _CharGrams:
+    """The analyzer of the character block for one range of n-gram lengths (a class, not a
+    closure, so that the vectoriser stays picklable)."""
+
+    def __init__(self, low: int = 3, high: int = 5) -> None:
+        self.low, self.high = low, high
+        self._cache = _GRAMS.setdefault((low, high), {})
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        for word in text.split():
+            grams = self._cache.get(word)
+            if grams is None:
+                grams = _word_grams(word, self.low, self.high)
+                if len(self._cache) < _GRAMS_MAX:
+                    self._cache[word] = grams
+            out.extend(grams)
+        return out
 
 
 def _given(tokens: list[str]) -> list[str]:
@@ -103,10 +112,10 @@ class _Tfidf:
 class Featurizer:
     """Fitted once on the training papers (IDF weights), then maps any paper."""
 
-    def __init__(self, cues: CueFeatures) -> None:
+    def __init__(self, cues: CueFeatures, char_range: tuple[int, int] = (3, 5)) -> None:
         self.cues = cues
         self._words = _Tfidf(_given, min_df=1)
-        self._chars = _Tfidf(_char_grams, min_df=2)
+        self._chars = _Tfidf(_CharGrams(*char_range), min_df=2)
 
     @staticmethod
     def _word_tokens(docs: Sequence[Document]) -> list[list[str]]:
