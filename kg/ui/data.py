@@ -175,15 +175,42 @@ def datasets_table(path: str) -> pd.DataFrame:
     return table.sort_values("dataset", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def results_table(path: str) -> pd.DataFrame:
-    res = run("results")
+def _results_frame(res: pd.DataFrame) -> pd.DataFrame:
     if res.empty:
         return res
     res["dice"] = res["dice"].astype(float)
     res["framework"] = res["framework"].fillna("unknown")
     # A result stated by two sources (or a model with two framework labels) must count once.
     return res.drop_duplicates(subset=["r", "m"]).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def results_table(path: str) -> pd.DataFrame:
+    """Every Dice result (a page that shows a few models or datasets asks :func:`results_about`)."""
+    return _results_frame(run("results"))
+
+
+def results_about(*, models: list[str] | None = None, datasets: list[str] | None = None,
+                  papers: list[str] | None = None) -> pd.DataFrame:
+    """The rows of :func:`results_table` of these models, on these datasets or taken from these
+    papers (IRIs), asked of the store for those only."""
+    filled = {k: sorted(set(v)) for k, v in (("models", models), ("datasets", datasets), ("papers", papers)) if v}
+    return _results_frame(run_with("results-about", **filled)) if filled else _results_frame(run("results").head(0))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def result_datasets(path: str) -> pd.DataFrame:
+    """Per dataset name and kind of number (primary, best, or any), how many models have a
+    result there: what the Results page ranks its default datasets by, counted in the store."""
+    counts = run("result-dataset-counts")
+    counts["models"] = counts["models"].astype(int)
+    return counts
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def result_frameworks(path: str) -> list[str]:
+    """The frameworks of the models that have results ('unknown' for a model without one)."""
+    return sorted({f if isinstance(f, str) else "unknown" for f in run("result-frameworks")["framework"]})
 
 
 @st.cache_data(show_spinner=False, ttl=600)
