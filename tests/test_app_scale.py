@@ -1,0 +1,60 @@
+"""What the pages compute differently so that they stay fast at 100k papers gives the same
+answers as the straightforward way, on the survey graph and on generated graphs."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from kg.queries import internal
+from kg.store import Store
+from kg.ui.graphs import neighbourhood
+from kg.ui.results import DEFAULT_DATASETS, chosen_datasets, numbers_of_kind
+from kg.views import lineage_depth, lineage_depths
+
+
+def _frame(store: Store, name: str) -> pd.DataFrame:
+    rows = store.select(internal(name))
+    return pd.DataFrame(rows.rows, columns=rows.variables)
+
+
+def test_lineage_depths_match_each_models_depth(store: Store) -> None:
+    lineage = nx.DiGraph()
+    lineage.add_edges_from((r["m"], r["b"]) for r in store.select(internal("lineage")).rows)
+    assert lineage.number_of_nodes() > 50
+    depths = lineage_depths(lineage)
+    assert depths == {n: lineage_depth(lineage, n) for n in lineage}
+    assert max(depths.values()) >= 2  # MedSAM2 -> SAM 2 -> SAM
+
+
+def test_lineage_depths_of_a_lineage_with_a_cycle() -> None:
+    g = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "b"), ("d", "a")])
+    assert lineage_depths(g) == {n: lineage_depth(g, n) for n in g}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_neighbourhood_is_the_undirected_ego_graph(seed: int) -> None:
+    g = nx.gnp_random_graph(300, 0.012, directed=True, seed=seed)
+    for focus in random.Random(seed).sample(list(g), 5):
+        for radius in (1, 2, 3):
+            ego = nx.ego_graph(g, focus, radius=radius, undirected=True)
+            near = neighbourhood(g, focus, radius)
+            assert set(near.nodes) == set(ego.nodes) and set(near.edges) == set(ego.edges)
+
+
+@pytest.mark.parametrize("kind", ["mixed", "primary", "best"])
+def test_default_datasets_counted_in_the_store_are_those_of_every_result(store: Store, kind: str) -> None:
+    """The Results page ranks its default datasets from counts aggregated in the store; ranking
+    every result row in pandas (as it did) picks the same datasets in the same order."""
+    results = _frame(store, "results")
+    results["dice"] = results["dice"].astype(float)
+    picked = numbers_of_kind(results.drop_duplicates(subset=["r", "m"]), kind)
+    expected = list(picked.groupby("dataset")["m"].nunique().sort_values(ascending=False)
+                    .head(DEFAULT_DATASETS).index)
+    summary = _frame(store, "result-dataset-counts")
+    summary["models"] = summary["models"].astype(int)
+    assert chosen_datasets(summary, "unused", {"values": [], "kind": kind}) == expected
+    assert len(expected) == DEFAULT_DATASETS
