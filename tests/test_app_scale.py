@@ -58,3 +58,22 @@ def test_default_datasets_counted_in_the_store_are_those_of_every_result(store: 
     summary["models"] = summary["models"].astype(int)
     assert chosen_datasets(summary, "unused", {"values": [], "kind": kind}) == expected
     assert len(expected) == DEFAULT_DATASETS
+
+
+def test_results_asked_per_anchor_are_those_of_every_result(build_report, store_dir, monkeypatch) -> None:
+    """A page's results anchored on its models, datasets or source papers are the rows of
+    every result that concern them (which of a result's sources a row names may differ)."""
+    from kg.ui import data
+
+    monkeypatch.setenv("MSKG_STORE", str(store_dir))
+    every = data.results_table(str(store_dir))
+    medsam, btcv = "https://w3id.org/medseg-kg/id/model/medsam", "https://w3id.org/medseg-kg/id/dataset/btcv"
+    source = every.loc[every["m"] == medsam, "src"].dropna().iloc[0]
+    for asked, expected in ((data.results_about(models=[medsam]), every[every["m"] == medsam]),
+                            (data.results_about(datasets=[btcv]), every[every["d"] == btcv])):
+        assert not expected.empty and set(asked.columns) == set(every.columns)
+        assert sorted(asked["r"]) == sorted(expected["r"])
+    from_source = data.results_about(papers=[source])  # a result with two sources is on both papers' pages
+    assert set(every.loc[every["src"] == source, "r"]) <= set(from_source["r"]) <= set(every["r"])
+    assert data.results_about().empty
+    assert data.result_frameworks(str(store_dir)) == sorted(every["framework"].unique())

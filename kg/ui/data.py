@@ -194,8 +194,13 @@ def results_about(*, models: list[str] | None = None, datasets: list[str] | None
                   papers: list[str] | None = None) -> pd.DataFrame:
     """The rows of :func:`results_table` of these models, on these datasets or taken from these
     papers (IRIs), asked of the store for those only."""
-    filled = {k: sorted(set(v)) for k, v in (("models", models), ("datasets", datasets), ("papers", papers)) if v}
-    return _results_frame(run_with("results-about", **filled)) if filled else _results_frame(run("results").head(0))
+    asked = [(name, key, sorted(set(v))) for name, key, v in (("results-of-models", "models", models),
+                                                              ("results-on-datasets", "datasets", datasets),
+                                                              ("results-from-papers", "papers", papers)) if v]
+    if not asked:
+        return _results_frame(run_with("results-on-datasets", datasets=[]))
+    frames = [run_with(name, **{key: iris}) for name, key, iris in asked]
+    return _results_frame(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
