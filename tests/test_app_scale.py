@@ -77,3 +77,23 @@ def test_results_asked_per_anchor_are_those_of_every_result(build_report, store_
     assert set(every.loc[every["src"] == source, "r"]) <= set(from_source["r"]) <= set(every["r"])
     assert data.results_about().empty
     assert data.result_frameworks(str(store_dir)) == sorted(every["framework"].unique())
+
+
+def _cells(row: pd.Series) -> dict:
+    """A row's values, a missing one None however pandas spells it (a one-row column of
+    missing numbers holds None, a longer one NaN)."""
+    return {k: None if not isinstance(v, list) and pd.isna(v) else v for k, v in row.items()}
+
+
+def test_a_models_row_asked_alone_is_its_row_of_the_models_table(build_report, store_dir, monkeypatch) -> None:
+    from kg.ui import data
+
+    monkeypatch.setenv("MSKG_STORE", str(store_dir))
+    table = data.models_table(str(store_dir)).set_index("iri")
+    for slug in ("medsam", "medsam2", "sam", "nnu-net"):
+        iri = f"https://w3id.org/medseg-kg/id/model/{slug}"
+        alone = data.model_rows([iri]).set_index("iri")
+        assert list(alone.index) == [iri]
+        assert _cells(alone.loc[iri]) == _cells(table.loc[iri])
+    assert data.model_frameworks(str(store_dir)) == table["framework"].to_dict()
+    assert data.model_names(str(store_dir)) == table["model"].to_dict()

@@ -50,9 +50,36 @@ def _first_number(values: list[Any]) -> float | None:
 @st.cache_data(show_spinner=False, ttl=600)
 def models_table(path: str) -> pd.DataFrame:
     """One row per model: the Models page's table and filters (``path`` keys the cache)."""
-    facts = run("model-facts")
-    cats = run("model-categories")
-    papers = run("model-papers")
+    return _models_frame(run("model-facts"), run("model-categories"), run("model-papers"))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def model_frameworks(path: str) -> dict[str, str]:
+    """Every model's framework as the models table writes it ("Generalist", "A / B", "unknown")."""
+    rows = run("model-frameworks")
+    found: dict[str, set[str]] = {}
+    for m, fw in zip(rows["m"], rows["fw"]):
+        found.setdefault(m, set()).update([FRAMEWORK_LABEL.get(str(fw), str(fw))] if isinstance(fw, str) else [])
+    return {m: " / ".join(sorted(labels)) if labels else "unknown" for m, labels in found.items()}
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def model_names(path: str) -> dict[str, str]:
+    """Every labelled model's IRI and first label, A to Z (the Model page's picker)."""
+    rows = run("model-names-first").sort_values("model", key=lambda s: s.str.casefold())
+    return dict(zip(rows["m"], rows["model"]))
+
+
+def model_rows(iris: list[str]) -> pd.DataFrame:
+    """The rows of :func:`models_table` of the models ``iris`` only, asked of the store for
+    those (a detail page): the facts come with the labels of their base models, for names."""
+    asked = sorted(set(iris))
+    table = _models_frame(run_with("model-facts-of", models=asked), run_with("model-categories-of", models=asked),
+                          run_with("model-papers-of", models=asked))
+    return table[table["iri"].isin(asked)].reset_index(drop=True) if not table.empty else table
+
+
+def _models_frame(facts: pd.DataFrame, cats: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     if facts.empty:
         return pd.DataFrame()
     facts["field"] = facts["p"].map(_FIELDS)

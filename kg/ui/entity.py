@@ -12,7 +12,7 @@ from kg.ui.common import (
     MODEL_BASE, PAPER_BASE, bibliography_button, md_escape, model_url, paper_bib, paper_url, paper_web_url, person_url,
     qp_str, run, run_about, short, slug_of, store_path, url_selectbox,
 )
-from kg.ui.data import models_table, papers_about, results_about
+from kg.ui.data import model_names, model_rows, papers_about, results_about
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
 
@@ -79,14 +79,13 @@ def _bibtex_block(paper: str) -> None:
 
 def render_model() -> None:
     path = store_path()
-    table = models_table(path)
-    if table.empty:
+    names = model_names(path)
+    if not names:
         st.info("The graph has no models yet.")
         return
-    names = dict(zip(table["iri"], table["model"]))
     st.title("Model")
     iri = _pick("model", names, "model", MODEL_BASE)
-    row = table.set_index("iri").loc[iri]
+    row = model_rows([iri]).set_index("iri").loc[iri]
     st.header(row["model"])
     cols = st.columns(4)
     cols[0].metric("Framework", row["framework"])

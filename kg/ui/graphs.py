@@ -15,7 +15,7 @@ from kg.ui.common import (DATASET_BASE, PAPER_BASE, TAXONOMY_BASE, dataset_url, 
                           paper_url, qp_str, run, run_about, run_saved, run_with, set_qp, short, shorten, slug_of,
                           store_path, url_checkbox, url_int, url_selectbox)
 from kg.queries import internal
-from kg.ui.data import models_table
+from kg.ui.data import model_frameworks, models_table
 from kg.ui.network import Picture, render as render_network
 from kg.views import descendants_of, lineage_depths
 
@@ -39,12 +39,11 @@ def _show(picture: Picture) -> None:
 @st.cache_data(show_spinner=False, ttl=600)
 def lineage_nx(path: str) -> nx.DiGraph:
     g = nx.DiGraph()
-    table = models_table(path)
-    info = table.set_index("iri") if not table.empty else None
+    frameworks = model_frameworks(path)
     for m, model, b, base in run("lineage")[["m", "model", "b", "base"]].itertuples(index=False):
         g.add_edge(m, b)
         for node, label in ((m, model), (b, base)):
-            fw = info.loc[node, "framework"] if info is not None and node in info.index else ""
+            fw = frameworks.get(node, "")
             g.nodes[node].update(label=label, title=f"{label} ({fw})" if fw else label, url=model_url(node))
     return g
 
