@@ -8,6 +8,7 @@ import random
 import networkx as nx
 import pandas as pd
 import pytest
+from apptest import no_exception, page, point_app_at
 
 from kg.queries import internal
 from kg.store import Store
@@ -97,3 +98,22 @@ def test_a_models_row_asked_alone_is_its_row_of_the_models_table(build_report, s
         assert _cells(alone.loc[iri]) == _cells(table.loc[iri])
     assert data.model_frameworks(str(store_dir)) == table["framework"].to_dict()
     assert data.model_names(str(store_dir)) == table["model"].to_dict()
+
+
+def test_a_large_graphs_bibtex_waits_for_a_click(build_report, store_dir, monkeypatch, tmp_path) -> None:
+    """Above BIBLIOGRAPHY_ON_VIEW papers a page offers to key the bibliography instead of
+    keying it on view; after the click it shows the entry `kg export --format bibtex` writes."""
+    from kg.bibtex import paper_bibtex
+    from kg.ui import common
+
+    point_app_at(store_dir, monkeypatch, tmp_path)
+    monkeypatch.setattr(common, "BIBLIOGRAPHY_ON_VIEW", 10)  # the survey's 92 papers count as large
+    common._bibliography.clear()
+    at = page("paper", {"paper": "arxiv/2304.12306"}).run()
+    no_exception(at)
+    assert not at.code and any("keys are unique across the whole bibliography" in c.value for c in at.caption)
+    at.button(key="w_bib_key").click().run()
+    no_exception(at)
+    paper = "https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306"
+    assert at.code[0].value.strip() == paper_bibtex(Store.open(store_dir, read_only=True), paper).strip()
+    common._bibliography.clear()

@@ -321,7 +321,7 @@ def bibliography_button(path: str, key: str) -> None:
     """Offer to key a large graph's bibliography (BibTeX keys are unique across every paper,
     so one entry costs as much as all); the page reruns with the entries once it is done."""
     st.caption("BibTeX: the keys are unique across the whole bibliography, so the first entry keys every "
-               "paper of this large graph once (about a minute at 100,000 papers; then every page shows them). "
+               "paper of this large graph once (about half a minute at 100,000 papers; then every page shows them). "
                "`kg export --format bibtex` writes the same entries.")
     if st.button("Show BibTeX (key the bibliography)", key=key):
         with st.spinner("Keying the bibliography…"):
