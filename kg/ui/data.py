@@ -211,16 +211,10 @@ def _results_frame(res: pd.DataFrame) -> pd.DataFrame:
     return res.drop_duplicates(subset=["r", "m"]).reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def results_table(path: str) -> pd.DataFrame:
-    """Every Dice result (a page that shows a few models or datasets asks :func:`results_about`)."""
-    return _results_frame(run("results"))
-
-
 def results_about(*, models: list[str] | None = None, datasets: list[str] | None = None,
                   papers: list[str] | None = None) -> pd.DataFrame:
-    """The rows of :func:`results_table` of these models, on these datasets or taken from these
-    papers (IRIs), asked of the store for those only."""
+    """The Dice results (the rows of results.rq, each result once) of these models, on these
+    datasets or taken from these papers (IRIs), asked of the store for those only."""
     asked = [(name, key, sorted(set(v))) for name, key, v in (("results-of-models", "models", models),
                                                               ("results-on-datasets", "datasets", datasets),
                                                               ("results-from-papers", "papers", papers)) if v]
@@ -245,20 +239,8 @@ def result_frameworks(path: str) -> list[str]:
     return sorted({f if isinstance(f, str) else "unknown" for f in run("result-frameworks")["framework"]})
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def papers_table(path: str) -> pd.DataFrame:
-    papers = run("papers")
-    if papers.empty:
-        return papers
-    papers["year"] = papers["issued"].apply(year_of)
-    papers["link"] = [paper_web_url(a, d) for a, d in zip(papers["arxiv"], papers["doi"])]
-    papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
-    return papers
-
-
-
 def papers_about(iris: list[str]) -> pd.DataFrame:
-    """The rows of :func:`papers_table` for the papers ``iris`` only, asked of the store for
+    """One row per paper of ``iris`` (title, date, ids, authors, venues), asked of the store for
     those (the sources of a page's numbers: a few hundred papers, not every paper)."""
     wanted = sorted({i for i in iris if isinstance(i, str)})
     if not wanted:
