@@ -2,7 +2,9 @@
 
 `streamlit run` on the store, headless Chromium through chromedriver (:mod:`kg.browser`); each
 page is opened twice in a row: cold (its first visit since the server started; the caches that
-earlier pages filled are shared, as they are for a user) and warm (the second visit). A page
+earlier pages filled are shared, as they are for a user) and warm (the second visit). Before
+the first page the server answers one address that is no page ("Page not found"): the app's
+imports and the store's opening are the server's start, not the first page's. A page
 is done when Streamlit's run is over: no status widget, and the page's ready text (a text the
 page draws near its end) on it. With ``repeats`` > 1 the whole tour runs again on a fresh
 server, and each figure is the median (the machine may be shared: one run can be unlucky).
@@ -89,6 +91,14 @@ def _time_visit(browser: WebDriver, url: str, ready: str, timeout: float) -> flo
     raise BrowserError(f"{url}: '{ready}' not shown within {timeout:.0f} s (raise --page-timeout)")
 
 
+def _warm_up(browser: WebDriver, url: str, timeout: float) -> None:
+    """Open an address that is no page: the app module runs (imports, the store opened) without a page."""
+    browser.get(url + "bench-warm-up")
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end and browser.run_is_over("Page not found") is None:
+        time.sleep(0.1)
+
+
 def _tour(location: str, pages: list[PageVisit], work: Path, timeout: float,
           say: Callable[[str], Any]) -> dict[str, dict[str, float | None]]:
     """One fresh server, every page cold then warm: seconds (None: it failed, noted in 'error')."""
@@ -98,6 +108,7 @@ def _tour(location: str, pages: list[PageVisit], work: Path, timeout: float,
     with (work / "streamlit.log").open("a") as log, StreamlitApp(location, log, env=env) as app:
         browser = WebDriver(Path(tempfile.mkdtemp(prefix="profile-", dir=work)))
         try:
+            _warm_up(browser, app.url, timeout)
             for page in pages:
                 say(f"{page.name}: cold")
                 row: dict[str, Any] = {"cold_s": None, "warm_s": None}

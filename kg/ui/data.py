@@ -160,7 +160,7 @@ def _paper_info(papers: pd.DataFrame) -> pd.DataFrame:
 def datasets_table(path: str) -> pd.DataFrame:
     facts = run("dataset-facts")
     links = run("dataset-links")
-    evaluated = run("evaluated-on")
+    evaluated = run("models-evaluated-on")
     if facts.empty:
         return pd.DataFrame()
     short = {"http://www.w3.org/2000/01/rdf-schema#label": "dataset", "http://purl.org/dc/terms/title": "full name",
