@@ -47,7 +47,8 @@ def test_neighbourhood_is_the_undirected_ego_graph(seed: int) -> None:
 
 
 @pytest.mark.parametrize("kind", ["mixed", "primary", "best"])
-def test_default_datasets_counted_in_the_store_are_those_of_every_result(store: Store, kind: str) -> None:
+def test_default_datasets_counted_in_the_store_are_those_of_every_result(store: Store, store_dir, monkeypatch,
+                                                                        kind: str) -> None:
     """The Results page ranks its default datasets from counts aggregated in the store; ranking
     every result row in pandas (as it did) picks the same datasets in the same order."""
     results = _frame(store, "results")
@@ -55,9 +56,12 @@ def test_default_datasets_counted_in_the_store_are_those_of_every_result(store: 
     picked = numbers_of_kind(results.drop_duplicates(subset=["r", "m"]), kind)
     expected = list(picked.groupby("dataset")["m"].nunique().sort_values(ascending=False)
                     .head(DEFAULT_DATASETS).index)
-    summary = _frame(store, "result-dataset-counts")
-    summary["models"] = summary["models"].astype(int)
-    assert chosen_datasets(summary, "unused", {"values": [], "kind": kind}) == expected
+    from kg.ui.data import result_datasets
+
+    monkeypatch.setenv("MSKG_STORE", str(store_dir))
+    summary = result_datasets(str(store_dir))
+    assert chosen_datasets(summary, str(store_dir), {"values": [], "kind": kind}) == expected
+    assert sorted(summary["dataset"]) == sorted(results["dataset"].unique())  # the dataset axis's options
     assert len(expected) == DEFAULT_DATASETS
 
 

@@ -225,10 +225,11 @@ def results_about(*, models: list[str] | None = None, datasets: list[str] | None
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def result_datasets(path: str) -> pd.DataFrame:
-    """Per dataset name and kind of number (primary, best, or any), how many models have a
-    result there: what the Results page ranks its default datasets by, counted in the store."""
-    counts = run("result-dataset-counts")
+def result_datasets(path: str, per_kind: bool = False) -> pd.DataFrame:
+    """Per dataset, how many models have a result there (kind "any"; with ``per_kind``, per
+    kind: primary, best): what the Results page lists and ranks its default datasets by,
+    counted in the store."""
+    counts = run("result-dataset-counts" if per_kind else "models-per-dataset")
     counts["models"] = counts["models"].astype(int)
     return counts
 

@@ -111,7 +111,9 @@ def chosen_datasets(summary: pd.DataFrame, path: str, c: dict) -> list[str]:
         datasets = datasets_table(path)
         hit = datasets[datasets[c["column"]].apply(lambda vs: any(v in c["values"] for v in vs))]
         return sorted(set(hit["dataset"]))
-    counted = summary[summary["kind"] == ("any" if c["kind"] == "mixed" else c["kind"])]
+    kind = "any" if c["kind"] == "mixed" else c["kind"]
+    counted = summary if kind == "any" else result_datasets(path, per_kind=True)
+    counted = counted[counted["kind"] == kind]
     models = counted.groupby("dataset")["models"].sum()  # as pandas' groupby orders them: ties rank alike
     return list(models.sort_values(ascending=False).head(DEFAULT_DATASETS).index)
 
