@@ -114,7 +114,8 @@ def chosen_datasets(summary: pd.DataFrame, path: str, c: dict) -> list[str]:
     kind = "any" if c["kind"] == "mixed" else c["kind"]
     counted = summary if kind == "any" else result_datasets(path, per_kind=True)
     counted = counted[counted["kind"] == kind]
-    models = counted.groupby("dataset")["models"].sum()  # as pandas' groupby orders them: ties rank alike
+    # Per name, in the order pandas' groupby gives names: ties break as when every row was ranked.
+    models = counted.groupby("dataset")["models"].sum()
     return list(models.sort_values(ascending=False).head(DEFAULT_DATASETS).index)
 
 
