@@ -19,6 +19,7 @@ from kg.ui.data import model_frameworks, models_table
 from kg.ui.network import Picture, render as render_network
 from kg.views import descendants_of, lineage_depths
 
+DEFAULT_CAP = 300
 READABLE_NODES = 40  # a force layout with more nodes than this stops being legible at the app's size
 ANCHOR_MODELS = ("MedSAM", "SAM")  # the citation view opens on the paper of the first found
 CITATION_CHOICES = 500  # the paper picker lists the most central papers, not 100,000 titles
@@ -304,7 +305,9 @@ def render() -> None:
     set_qp("view", view if view != "lineage" else None)
     with st.sidebar:
         st.header("Picture settings")
-        cap = url_int("Node cap", "cap", lo=50, hi=2000, default=1000,
+        # 300 by default: a browser lays out more nodes than that for seconds (1,000 of the 100k
+        # graph's lineage: 2-3 s a visit), and no picture of the survey graph has as many.
+        cap = url_int("Node cap", "cap", lo=50, hi=2000, default=DEFAULT_CAP,
                       help="above this many nodes the least connected are left out")
         physics = url_checkbox("Keep physics running after layout (small graphs)", "physics")
     {"lineage": lineage_view, "models-datasets": models_datasets_view, "taxonomy": taxonomy_view,
