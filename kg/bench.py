@@ -75,13 +75,25 @@ def bench(papers: int = 100_000, seed: int = 42, *, baseline: bool = True, basel
 @click.option("--workdir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Where the temporary data and store go (default: the system's temp folder).")
 @click.option("--in-memory", is_flag=True, help="Also run every question on Oxigraph's in-memory store.")
-def bench_command(papers: int, seed: int, json_path: Path | None, no_baseline: bool, baseline_timeout: float,
-                  repeats: int, query_timeout: float, queries_dir: Path | None, workdir: Path | None,
-                  in_memory: bool) -> None:
-    """Benchmark the store on a synthetic graph against rdflib's in-memory store."""
+@click.option("--app", is_flag=True,
+              help="Time every page of the app in headless Chromium instead: on the store (--store), or on the "
+                   "synthetic graph when --papers is given.")
+@click.option("--page-repeats", default=1, show_default=True, type=click.IntRange(1),
+              help="With --app: tours of every page, each on a fresh server (the table shows medians).")
+@click.option("--page-timeout", default=180.0, show_default=True, help="With --app: seconds before a page fails.")
+@click.pass_context
+def bench_command(ctx: click.Context, papers: int, seed: int, json_path: Path | None, no_baseline: bool,
+                  baseline_timeout: float, repeats: int, query_timeout: float, queries_dir: Path | None,
+                  workdir: Path | None, in_memory: bool, app: bool, page_repeats: int, page_timeout: float) -> None:
+    """Benchmark the store on a synthetic graph against rdflib's in-memory store (or, with
+    --app, every page of the app in a real browser)."""
     from rich.console import Console
 
     console = Console(stderr=True)
+    if app:
+        synthetic = ctx.get_parameter_source("papers") is not click.core.ParameterSource.DEFAULT
+        _bench_pages(ctx, papers if synthetic else None, seed, page_repeats, page_timeout, workdir, json_path)
+        return
     try:
         with console.status("benchmarking") as status:
             report = bench(papers, seed, baseline=not no_baseline, baseline_timeout=baseline_timeout, repeats=repeats,
@@ -90,6 +102,34 @@ def bench_command(papers: int, seed: int, json_path: Path | None, no_baseline: b
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
     print_report(report)
+    if json_path:
+        json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        console.print(f"wrote {json_path}")
+
+
+def _bench_pages(ctx: click.Context, papers: int | None, seed: int, repeats: int, timeout: float,
+                 workdir: Path | None, json_path: Path | None) -> None:
+    """`kg bench --app`: the page table of :mod:`kg.bench_app`, on the synthetic graph of
+    ``papers`` papers, or (None) on the store the command was given."""
+    from rich.console import Console
+
+    from kg.bench_app import bench_app, bench_app_synthetic, print_app_report
+    from kg.store import default_store_location, redact
+
+    console = Console(stderr=True)
+    try:
+        with console.status("timing the app's pages") as status:
+            options = {"repeats": repeats, "page_timeout": timeout, "workdir": workdir,
+                       "progress": lambda m: status.update(m)}
+            if papers is not None:
+                report = bench_app_synthetic(papers, seed, **options)
+            else:
+                location = (ctx.find_root().obj or {}).get("store") or default_store_location()
+                report = bench_app(str(location), **options)
+                report["store"] = redact(report["store"])
+    except BenchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_app_report(report)
     if json_path:
         json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         console.print(f"wrote {json_path}")

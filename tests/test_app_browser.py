@@ -1,28 +1,17 @@
 """The app in a real browser: Debian's chromium, headless, driven through chromedriver's
-W3C WebDriver HTTP API (plain urllib: no Selenium/Playwright download), against
-`streamlit run app.py` started here on 127.0.0.1.
-
-`chromium --dump-dom` alone cannot be used: Streamlit draws the page from a websocket after
-load, and --virtual-time-budget does not wait for it (the DOM is the skeleton)."""
+W3C WebDriver HTTP API (:mod:`kg.browser`, plain urllib), against `streamlit run app.py`
+started here on 127.0.0.1."""
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from kg.browser import CHROMEDRIVER, CHROMIUM, StreamlitApp, WebDriver
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -54,120 +43,14 @@ PAGES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_http(url: str, timeout: float) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-class WebDriver:
-    """The few W3C WebDriver commands the test needs."""
-
-    def __init__(self, profile: Path) -> None:
-        self.port = _free_port()
-        self.proc = subprocess.Popen([str(CHROMEDRIVER), f"--port={self.port}"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.port}"
-        _wait_http(self.base + "/status", 20)
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={profile}", "--window-size=1500,1300", "--hide-scrollbars"]
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
-                                                 "goog:chromeOptions": {"binary": str(CHROMIUM), "args": args}}}}
-        self.session = self._call("POST", "/session", caps)["sessionId"]
-        # Streamlit draws a page in pieces (the sidebar's widgets may mount after the main
-        # text a test waits for): finding an element waits for it, as a user's eye would.
-        self.cmd("POST", "/timeouts", {"implicit": 10_000})
-
-    def _call(self, method: str, path: str, body: dict | None = None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                return json.loads(resp.read())["value"]
-        except urllib.error.HTTPError as exc:  # WebDriver says why in the body
-            raise AssertionError(f"WebDriver {method} {path}: {exc.code} {exc.read()[:600]!r}") from None
-
-    def cmd(self, method: str, path: str, body: dict | None = None):
-        return self._call(method, f"/session/{self.session}{path}", body)
-
-    def get(self, url: str) -> None:
-        self.cmd("POST", "/url", {"url": url})
-
-    def js(self, script: str):
-        return self.cmd("POST", "/execute/sync", {"script": script, "args": []})
-
-    def screenshot(self, path: Path) -> None:
-        path.write_bytes(base64.b64decode(self.cmd("GET", "/screenshot")))
-
-    def wait_for_text(self, text: str, timeout: float = 20) -> str:
-        end = time.time() + timeout
-        body = ""
-        while time.time() < end:
-            body = self.js("return document.body ? document.body.innerText : ''") or ""
-            if text in body and not self.js("return !!document.querySelector('[data-testid=\"stStatusWidget\"]')"):
-                return body
-            time.sleep(0.25)
-        raise AssertionError(f"'{text}' did not appear within {timeout} s; the page shows:\n{body[:2000]}")
-
-    def type_into(self, css: str, text: str) -> None:
-        """Type ``text`` into the element ``css`` as a user would (``\\ue007`` is Enter)."""
-        element = self.cmd("POST", "/element", {"using": "css selector", "value": css})
-        ref = next(iter(element.values()))
-        self.cmd("POST", f"/element/{ref}/value", {"text": text})
-
-    def wait_for(self, script: str, timeout: float = 20):
-        """Poll ``script`` until it returns something truthy; that value."""
-        end = time.time() + timeout
-        while time.time() < end:
-            value = self.js(script)
-            if value:
-                return value
-            time.sleep(0.25)
-        raise AssertionError(f"no answer within {timeout} s from: {script[:200]}")
-
-    def quit(self) -> None:
-        try:
-            self._call("DELETE", f"/session/{self.session}")
-        finally:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def app_url(build_report, store_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    port = _free_port()
     tmp = tmp_path_factory.mktemp("browser-app")
-    env = {**os.environ, "MSKG_STORE": str(store_dir), "MSKG_DIGEST_DIR": str(tmp / "digests"),
-           "MSKG_CURATION_FILE": str(tmp / "curation.toml")}
-    env.pop("MSKG_MAINTAINER", None)
-    log = (tmp / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 30)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+    env = {"MSKG_DIGEST_DIR": str(tmp / "digests"), "MSKG_CURATION_FILE": str(tmp / "curation.toml"),
+           "MSKG_MAINTAINER": None}
+    with (tmp / "streamlit.log").open("w") as log, \
+            StreamlitApp(str(store_dir), log, env=env, script=ROOT / "app.py", cwd=ROOT) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +67,7 @@ def test_every_page_in_a_real_browser(app_url: str, browser: WebDriver, tmp_path
         browser.get(app_url + path)
         body = browser.wait_for_text(ready, timeout=40)
         record_property(f"/{path} seconds", round(time.time() - started, 2))  # read, not asserted
-        for text in expected:  # the page draws in pieces: wait for each (an AssertionError if it never comes)
+        for text in expected:  # the page draws in pieces: wait for each (a BrowserError if it never comes)
             body = browser.wait_for_text(text)
         assert not browser.js("return document.querySelectorAll('[data-testid=\"stException\"]').length"), \
             f"/{path} shows an exception:\n{body[:2000]}"

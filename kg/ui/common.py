@@ -272,16 +272,58 @@ def empty_note(what: str) -> None:
     st.info(f"No {what} match these filters. Widen them (or clear the URL's parameters).")
 
 
+# Up to this many papers a page keys the whole bibliography itself when it first shows an entry
+# (about a second); above it (24 s at 100k papers) a button asks first, and every page and
+# session then shares the keyed bibliography until a new run lands.
+BIBLIOGRAPHY_ON_VIEW = 5_000
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _bibliography(path: str) -> dict[str, Any]:
+    """The keyed bibliography of the store, once built: ``{"entries": {paper: BibEntry}}``
+    (empty until then). A resource, not data: shared by every session, dropped with the other
+    caches when a new run lands (the keys need the whole bibliography)."""
+    return {}
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
-def _bibliography(path: str) -> dict[str, str]:
-    """Every paper's BibTeX entry, built once per graph version (the caches are dropped when a
-    new run lands): the keys need the whole bibliography, so one entry costs as much as all."""
-    from kg.bibtex import all_entries, render
-
-    return {e.paper: render([e]) for e in all_entries(open_store(path))}
+def _paper_statements(path: str) -> int:
+    """How many statements type a paper (each source states its own): the bibliography's size, cheaply."""
+    rows = open_store(path).select(internal("paper-count")).rows
+    return int(rows[0]["n"]) if rows else 0
 
 
-def paper_bib(path: str, paper: str) -> str:
+def _build_bibliography(path: str) -> dict[str, Any]:
+    from kg.bibtex import all_entries
+
+    held = _bibliography(path)
+    if "entries" not in held:
+        held["entries"] = {e.paper: e for e in all_entries(open_store(path))}
+    return held["entries"]
+
+
+def paper_bib(path: str, paper: str) -> str | None:
     """A paper's BibTeX entry, the same one `kg export --format bibtex` writes (kg.bibtex);
-    '' for a paper the bibliography leaves out (a queued or rejected candidate)."""
-    return _bibliography(path).get(paper, "")
+    '' for a paper the bibliography leaves out (a queued or rejected candidate); None while a
+    large graph's bibliography is not keyed yet (:func:`bibliography_button` offers to)."""
+    from kg.bibtex import render
+
+    entries = _bibliography(path).get("entries")
+    if entries is None:
+        if _paper_statements(path) > BIBLIOGRAPHY_ON_VIEW:
+            return None
+        entries = _build_bibliography(path)
+    entry = entries.get(paper)
+    return render([entry]) if entry is not None else ""
+
+
+def bibliography_button(path: str, key: str) -> None:
+    """Offer to key a large graph's bibliography (BibTeX keys are unique across every paper,
+    so one entry costs as much as all); the page reruns with the entries once it is done."""
+    st.caption("BibTeX: the keys are unique across the whole bibliography, so the first entry keys every "
+               "paper of this large graph once (about half a minute at 100,000 papers; then every page shows them). "
+               "`kg export --format bibtex` writes the same entries.")
+    if st.button("Show BibTeX (key the bibliography)", key=key):
+        with st.spinner("Keying the bibliography…"):
+            _build_bibliography(path)
+        st.rerun()

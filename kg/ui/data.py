@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.schemes import scheme_in_force
-from kg.ui.common import join_values, open_store, paper_web_url, run, run_with, year_of
+from kg.ui.common import join_values, open_store, paper_web_url, run, run_with, store_path, year_of
 from kg.ui.countries import UNKNOWN, country_of
 
 M = "https://w3id.org/medseg-kg/ontology#"
@@ -52,9 +52,37 @@ def _first_number(values: list[Any]) -> float | None:
 def models_table(path: str, scheme: str | None = None) -> pd.DataFrame:
     """One row per model: the Models page's table and filters (``path`` keys the cache), with
     the classes of ``scheme`` (default: the scheme in force)."""
-    facts = run("model-facts")
     cats = run_with("model-categories", scheme=scheme or scheme_in_force(open_store(path)))
-    papers = run("model-papers")
+    return _models_frame(run("model-facts"), cats, run("model-papers"))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def model_frameworks(path: str) -> dict[str, str]:
+    """Every model's framework as the models table writes it ("Generalist", "A / B", "unknown")."""
+    rows = run("model-frameworks")
+    found: dict[str, set[str]] = {}
+    for m, fw in zip(rows["m"], rows["fw"]):
+        found.setdefault(m, set()).update([FRAMEWORK_LABEL.get(str(fw), str(fw))] if isinstance(fw, str) else [])
+    return {m: " / ".join(sorted(labels)) if labels else "unknown" for m, labels in found.items()}
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def model_names(path: str) -> dict[str, str]:
+    """Every labelled model's IRI and first label, A to Z (the Model page's picker)."""
+    rows = run("model-names-first").sort_values("model", key=lambda s: s.str.casefold())
+    return dict(zip(rows["m"], rows["model"]))
+
+
+def model_rows(iris: list[str]) -> pd.DataFrame:
+    """The rows of :func:`models_table` of the models ``iris`` only, asked of the store for
+    those (a detail page): the facts come with the labels of their base models, for names."""
+    asked = sorted(set(iris))
+    cats = run_with("model-categories-of", models=asked, scheme=scheme_in_force(open_store(store_path())))
+    table = _models_frame(run_with("model-facts-of", models=asked), cats, run_with("model-papers-of", models=asked))
+    return table[table["iri"].isin(asked)].reset_index(drop=True) if not table.empty else table
+
+
+def _models_frame(facts: pd.DataFrame, cats: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     if facts.empty:
         return pd.DataFrame()
     facts["field"] = facts["p"].map(_FIELDS)
@@ -135,7 +163,7 @@ def _paper_info(papers: pd.DataFrame) -> pd.DataFrame:
 def datasets_table(path: str) -> pd.DataFrame:
     facts = run("dataset-facts")
     links = run("dataset-links")
-    evaluated = run("evaluated-on")
+    evaluated = run("models-evaluated-on")
     if facts.empty:
         return pd.DataFrame()
     short = {"http://www.w3.org/2000/01/rdf-schema#label": "dataset", "http://purl.org/dc/terms/title": "full name",
@@ -177,9 +205,7 @@ def datasets_table(path: str) -> pd.DataFrame:
     return table.sort_values("dataset", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def results_table(path: str) -> pd.DataFrame:
-    res = run("results")
+def _results_frame(res: pd.DataFrame) -> pd.DataFrame:
     if res.empty:
         return res
     res["dice"] = res["dice"].astype(float)
@@ -188,20 +214,37 @@ def results_table(path: str) -> pd.DataFrame:
     return res.drop_duplicates(subset=["r", "m"]).reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def papers_table(path: str) -> pd.DataFrame:
-    papers = run("papers")
-    if papers.empty:
-        return papers
-    papers["year"] = papers["issued"].apply(year_of)
-    papers["link"] = [paper_web_url(a, d) for a, d in zip(papers["arxiv"], papers["doi"])]
-    papers["title"] = papers["title"].fillna(papers["paper"].str.rsplit("/", n=1).str[-1])
-    return papers
+def results_about(*, models: list[str] | None = None, datasets: list[str] | None = None,
+                  papers: list[str] | None = None) -> pd.DataFrame:
+    """The Dice results (the rows of results.rq, each result once) of these models, on these
+    datasets or taken from these papers (IRIs), asked of the store for those only."""
+    asked = [(name, key, sorted(set(v))) for name, key, v in (("results-of-models", "models", models),
+                                                              ("results-on-datasets", "datasets", datasets),
+                                                              ("results-from-papers", "papers", papers)) if v]
+    if not asked:
+        return _results_frame(run_with("results-on-datasets", datasets=[]))
+    frames = [run_with(name, **{key: iris}) for name, key, iris in asked]
+    return _results_frame(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
 
+
+@st.cache_data(show_spinner=False, ttl=600)
+def result_datasets(path: str, per_kind: bool = False) -> pd.DataFrame:
+    """Per dataset, how many models have a result there (kind "any"; with ``per_kind``, per
+    kind: primary, best): what the Results page lists and ranks its default datasets by,
+    counted in the store."""
+    counts = run("result-dataset-counts" if per_kind else "models-per-dataset")
+    counts["models"] = counts["models"].astype(int)
+    return counts
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def result_frameworks(path: str) -> list[str]:
+    """The frameworks of the models that have results ('unknown' for a model without one)."""
+    return sorted({f if isinstance(f, str) else "unknown" for f in run("result-frameworks")["framework"]})
 
 
 def papers_about(iris: list[str]) -> pd.DataFrame:
-    """The rows of :func:`papers_table` for the papers ``iris`` only, asked of the store for
+    """One row per paper of ``iris`` (title, date, ids, authors, venues), asked of the store for
     those (the sources of a page's numbers: a few hundred papers, not every paper)."""
     wanted = sorted({i for i in iris if isinstance(i, str)})
     if not wanted:

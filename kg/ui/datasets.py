@@ -9,7 +9,7 @@ import streamlit as st
 
 from kg.ui.common import (DATASET_BASE, empty_note, md_escape, model_url, slug_of, store_path, url_multiselect,
                           url_selectbox, url_text, web_link)
-from kg.ui.data import datasets_table, results_table
+from kg.ui.data import datasets_table, results_about
 
 
 def _count(value: object) -> str:
@@ -88,8 +88,8 @@ def _one_dataset(shown: pd.DataFrame, path: str) -> None:
         if row["includes"]:
             st.caption("Includes: " + ", ".join(row["includes"]))
     with c2:
-        res = results_table(path)
-        res = res[res["dataset"] == name]
+        every = datasets_table(path)  # the results of every dataset of that name, as before the filters
+        res = results_about(datasets=list(every.loc[every["dataset"] == name, "iri"]))
         if res.empty:
             st.info("No Dice result on this dataset in the graph.")
         else:

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from kg.ui.common import (
-    MODEL_BASE, PAPER_BASE, md_escape, model_url, paper_bib, paper_url, person_url, qp_str, run, run_about, short,
-    slug_of, store_path, url_selectbox,
+    MODEL_BASE, PAPER_BASE, bibliography_button, md_escape, model_url, paper_bib, paper_url, paper_web_url, person_url,
+    qp_str, run, run_about, short, slug_of, store_path, url_selectbox,
 )
-from kg.ui.data import models_table, papers_about, papers_table, results_table
+from kg.ui.data import model_names, model_rows, papers_about, results_about
 from kg.ui.graphs import lineage_nx
 from kg.views import descendants_of
 
@@ -66,22 +66,26 @@ def _pick(kind: str, options: dict[str, str], key: str, base: str) -> str:
     return slugs[slug]
 
 
-def bibtex_for(paper: str, papers: pd.DataFrame) -> str | None:
-    if paper not in papers.index:
-        return None
-    return paper_bib(store_path(), paper) or None
+def _bibtex_block(paper: str) -> None:
+    """The paper's BibTeX to copy (as `kg export --format bibtex` writes it), or, on a large
+    graph whose bibliography is not keyed yet, the button that keys it."""
+    bib = paper_bib(store_path(), paper)
+    if bib is None:
+        bibliography_button(store_path(), "w_bib_key")
+    elif bib:
+        st.markdown("**BibTeX** (generated from the paper's facts; copy with the button)")
+        st.code(bib, language="latex")
 
 
 def render_model() -> None:
     path = store_path()
-    table = models_table(path)
-    if table.empty:
+    names = model_names(path)
+    if not names:
         st.info("The graph has no models yet.")
         return
-    names = dict(zip(table["iri"], table["model"]))
     st.title("Model")
     iri = _pick("model", names, "model", MODEL_BASE)
-    row = table.set_index("iri").loc[iri]
+    row = model_rows([iri]).set_index("iri").loc[iri]
     st.header(row["model"])
     cols = st.columns(4)
     cols[0].metric("Framework", row["framework"])
@@ -102,10 +106,7 @@ def render_model() -> None:
         st.caption(md_escape(row["title"]))
 
     if isinstance(row["paper_iri"], str):
-        bib = bibtex_for(row["paper_iri"], papers_about([row["paper_iri"]]))
-        if bib:
-            st.markdown("**BibTeX** (generated from the paper's facts; copy with the button)")
-            st.code(bib, language="latex")
+        _bibtex_block(row["paper_iri"])
 
     st.subheader("Lineage")
     g = lineage_nx(path)
@@ -127,8 +128,7 @@ def render_model() -> None:
         st.caption("No basedOn link to or from this model.")
 
     st.subheader("Datasets and Dice results")
-    res = results_table(path)
-    res = res[res["m"] == iri]
+    res = results_about(models=[iri])
     if res.empty:
         st.info("No Dice result for this model in the graph.")
     else:
@@ -141,18 +141,46 @@ def render_model() -> None:
     _facts_section(iri)
 
 
+def _paper_options(wanted: str) -> dict[str, str]:
+    """Paper IRI -> title shown in the picker: the papers that introduce a model (a bounded
+    list) and the one the URL names, when the graph has it."""
+    listed = run("papers-introducing-models")
+    options = {p: str(t) if isinstance(t, str) else p.rsplit("/", 1)[-1] for p, t in zip(listed["paper"],
+                                                                                          listed["title"])}
+    if wanted and wanted not in options and not run_about("entity-facts", wanted).empty:
+        options[wanted] = str(papers_about([wanted])["title"].iloc[0])
+    options = {p: t[:110] for p, t in options.items()}
+    return dict(sorted(options.items(), key=lambda kv: kv[1].casefold()))
+
+
+def _citations_section(iri: str) -> None:
+    st.subheader("Citations")
+    cites = run_about("paper-citations", iri)
+    c1, c2 = st.columns(2)
+    for col, label, way in ((c1, "Cites", "out"), (c2, "Cited by", "in")):
+        items = cites[cites["dir"] == way] if not cites.empty else cites
+        with col:
+            st.markdown(f"**{label} ({len(items)})**")
+            if len(items) == 0:
+                st.caption("none in the graph")
+                continue
+            st.dataframe(pd.DataFrame({"paper": items["title"].fillna(items["other"]).tolist(),
+                                       "page": [paper_url(p) for p in items["other"]]}),
+                         hide_index=True, width="stretch", column_config={
+                             "page": st.column_config.LinkColumn(display_text="open")})
+
+
 def render_paper() -> None:
-    path = store_path()
-    papers = papers_table(path)
-    if papers.empty:
+    """One paper, anchored on its IRI: every question of the page is about that paper."""
+    wanted = qp_str("paper")
+    options = _paper_options(PAPER_BASE + wanted if wanted else "")
+    if not options:
         st.info("The graph has no papers yet.")
         return
-    options = dict(zip(papers["paper"], papers["title"].astype(str).str.slice(0, 110)))
-    options = dict(sorted(options.items(), key=lambda kv: kv[1].casefold()))
     st.title("Paper")
     iri = _pick("paper", options, "paper", PAPER_BASE)
-    indexed = papers.set_index("paper")
-    row = indexed.loc[iri]
+    st.caption("The list holds the papers that introduce a model; any other paper opens from the search box.")
+    row = papers_about([iri]).loc[iri]
     st.header(str(row["title"]))
     meta = [str(x) for x in (row["authors"], row["issued"], row["venues"]) if isinstance(x, str) or pd.notna(x)]
     st.caption(md_escape(" · ".join(meta)))
@@ -160,41 +188,23 @@ def render_paper() -> None:
     if not authors.empty:
         st.markdown("Authors: " + ", ".join(f"[{md_escape(n)}]({person_url(x)})"
                                             for x, n in zip(authors["x"], authors["name"])))
-    if isinstance(row["link"], str):
-        st.markdown(f"[publication]({row['link']})")
-    bib = bibtex_for(iri, indexed)
-    if bib:
-        st.markdown("**BibTeX** (generated from the paper's facts; copy with the button)")
-        st.code(bib, language="latex")
+    link = paper_web_url(row["arxiv"], row["doi"])
+    if isinstance(link, str):
+        st.markdown(f"[publication]({link})")
+    _bibtex_block(iri)
     if isinstance(row["bibtex"], str) and row["bibtex"].strip():
         with st.expander("BibTeX as the source database wrote it"):
             st.code(row["bibtex"], language="latex")
 
-    table = models_table(path)
-    introduced = table[table["paper_iri"] == iri]
+    introduced = run_about("models-introduced-in", iri)
     if not introduced.empty:
+        introduced = introduced.sort_values("model", key=lambda s: s.str.casefold())
         st.markdown("Introduces: " + ", ".join(f"[{md_escape(m)}]({model_url(i)})"
-                                               for m, i in zip(introduced["model"], introduced["iri"])))
-    res = results_table(path)
-    res = res[res["src"] == iri]
+                                               for m, i in zip(introduced["model"], introduced["m"])))
+    res = results_about(papers=[iri])
     if not res.empty:
         st.subheader(f"Dice results taken from this paper ({len(res)})")
         st.dataframe(res[["model", "dataset", "kind", "dice"]].sort_values(["model", "dataset"]),
                      hide_index=True, width="stretch")
-
-    st.subheader("Citations")
-    cites = run("citations")
-    titles = dict(zip(papers["paper"], papers["title"]))
-    out_ = cites[cites["a"] == iri]["b"]
-    in_ = cites[cites["b"] == iri]["a"]
-    c1, c2 = st.columns(2)
-    for col, label, items in ((c1, f"Cites ({len(out_)})", out_), (c2, f"Cited by ({len(in_)})", in_)):
-        with col:
-            st.markdown(f"**{label}**")
-            if len(items) == 0:
-                st.caption("none in the graph")
-            st.dataframe(pd.DataFrame({"paper": [titles.get(p, p) for p in items],
-                                       "page": [paper_url(p) for p in items]}),
-                         hide_index=True, width="stretch", column_config={
-                             "page": st.column_config.LinkColumn(display_text="open")}) if len(items) else None
+    _citations_section(iri)
     _facts_section(iri)

@@ -15,10 +15,11 @@ from kg.ui.common import (DATASET_BASE, PAPER_BASE, TAXONOMY_BASE, dataset_url, 
                           paper_url, qp_str, run, run_about, run_saved, run_with, set_qp, short, shorten, slug_of,
                           store_path, url_checkbox, url_int, url_selectbox)
 from kg.queries import internal
-from kg.ui.data import models_table
+from kg.ui.data import model_frameworks, models_table
 from kg.ui.network import Picture, render as render_network
-from kg.views import descendants_of, lineage_depth
+from kg.views import descendants_of, lineage_depths
 
+DEFAULT_CAP = 300
 READABLE_NODES = 40  # a force layout with more nodes than this stops being legible at the app's size
 ANCHOR_MODELS = ("MedSAM", "SAM")  # the citation view opens on the paper of the first found
 CITATION_CHOICES = 500  # the paper picker lists the most central papers, not 100,000 titles
@@ -39,14 +40,18 @@ def _show(picture: Picture) -> None:
 @st.cache_data(show_spinner=False, ttl=600)
 def lineage_nx(path: str) -> nx.DiGraph:
     g = nx.DiGraph()
-    table = models_table(path)
-    info = table.set_index("iri") if not table.empty else None
+    frameworks = model_frameworks(path)
     for m, model, b, base in run("lineage")[["m", "model", "b", "base"]].itertuples(index=False):
         g.add_edge(m, b)
         for node, label in ((m, model), (b, base)):
-            fw = info.loc[node, "framework"] if info is not None and node in info.index else ""
+            fw = frameworks.get(node, "")
             g.nodes[node].update(label=label, title=f"{label} ({fw})" if fw else label, url=model_url(node))
     return g
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _depths(path: str) -> dict[str, int]:
+    return lineage_depths(lineage_nx(path))
 
 
 def lineage_view(path: str, cap: int, physics: bool) -> None:
@@ -77,11 +82,12 @@ def lineage_view(path: str, cap: int, physics: bool) -> None:
             base = by_label[base_label]
             desc = descendants_of(g, base)
             st.metric(f"Models built on {base_label}", len(desc))
-            st.metric(f"Lineage depth of {base_label}", lineage_depth(g, base),
+            depth = _depths(path)
+            st.metric(f"Lineage depth of {base_label}", depth.get(base, 0),
                       help="longest basedOn chain from this model to a root model")
-            deepest = max(desc, key=lambda n: (lineage_depth(g, n), g.nodes[n]["label"]), default=None)
+            deepest = max(desc, key=lambda n: (depth.get(n, 0), g.nodes[n]["label"]), default=None)
             if deepest:
-                st.caption(f"Deepest descendant: {g.nodes[deepest]['label']} (depth {lineage_depth(g, deepest)})")
+                st.caption(f"Deepest descendant: {g.nodes[deepest]['label']} (depth {depth.get(deepest, 0)})")
         counts = pd.DataFrame([(g.nodes[n]["label"], len(descendants_of(g, n))) for n in g if g.in_degree(n) > 0],
                               columns=["base model", "descendants"]).sort_values("descendants", ascending=False)
         st.dataframe(counts, hide_index=True, width="stretch", height=300)
@@ -101,8 +107,11 @@ def _md_scopes() -> tuple[dict[str, str], dict[str, tuple[str, str | None]], str
         if not isinstance(part, str):  # a family is named by its top dataset
             key = "dataset:" + slug_of(d, DATASET_BASE)
             labels[key], scopes[key] = f"Dataset: {name} and its parts ({m} models)", ("family", d)
-    readable = sizes[sizes["models"] + sizes["datasets"] <= READABLE_NODES]
-    default = ("class:" + slug_of(readable.iloc[0]["c"], TAXONOMY_BASE)) if not readable.empty else "all"
+    nodes = sizes["models"].astype(int) + sizes["datasets"].astype(int)
+    readable = sizes[nodes <= READABLE_NODES]
+    # When no class is readable (a large graph), the smallest class still beats the hairball.
+    first = readable.iloc[0] if not readable.empty else (sizes.loc[nodes.idxmin()] if not sizes.empty else None)
+    default = "class:" + slug_of(first["c"], TAXONOMY_BASE) if first is not None else "all"
     labels["all"], scopes["all"] = "Everything (every model with a result and every dataset)", ("all", None)
     return labels, scopes, default
 
@@ -131,23 +140,34 @@ def models_datasets_view(path: str, cap: int, physics: bool) -> None:
                        "dataset above.")
         _show(render_network(g, cap=cap, physics=physics, directed=False))
     with right:
-        _clusters(g)
+        _clusters(ev)
 
 
-def _clusters(g: nx.Graph) -> None:
-    st.markdown("**Clusters of models sharing datasets**")
-    min_shared = st.slider("Linked when sharing at least … datasets", 1, 10, 3, key="w_min_shared")
-    models = {n for n, d in g.nodes(data=True) if d["group"] == "model"}
-    proj = nx.bipartite.weighted_projected_graph(g, models)
+@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
+def cluster_rows(ev: pd.DataFrame, min_shared: int) -> list[dict]:
+    """Louvain clusters of the models of ``ev`` (model x dataset rows) linked when they share at
+    least ``min_shared`` datasets; cached, since the projection of a whole large graph takes seconds."""
+    pairs = ev[["m", "d"]].drop_duplicates()
+    g = nx.Graph()
+    g.add_edges_from(pairs.itertuples(index=False, name=None))
+    proj = nx.bipartite.weighted_projected_graph(g, set(pairs["m"]))
     proj.remove_edges_from([(a, b) for a, b, w in proj.edges(data="weight") if w < min_shared])
     proj.remove_nodes_from([n for n in list(proj) if proj.degree(n) == 0])
     if proj.number_of_nodes() == 0:
+        return []
+    labels = dict(zip(ev["m"], ev["model"]))
+    clusters = nx.community.louvain_communities(proj, weight="weight", seed=7)
+    return [{"cluster": i + 1, "models": len(c), "members": ", ".join(sorted((labels[n] for n in c), key=str.casefold))}
+            for i, c in enumerate(sorted(clusters, key=len, reverse=True))]
+
+
+def _clusters(ev: pd.DataFrame) -> None:
+    st.markdown("**Clusters of models sharing datasets**")
+    min_shared = st.slider("Linked when sharing at least … datasets", 1, 10, 3, key="w_min_shared")
+    rows = cluster_rows(ev, min_shared)
+    if not rows:
         st.info("No two models share that many datasets.")
         return
-    clusters = nx.community.louvain_communities(proj, weight="weight", seed=7)
-    rows = [{"cluster": i + 1, "models": len(c),
-             "members": ", ".join(sorted((g.nodes[n]["label"] for n in c), key=str.casefold))}
-            for i, c in enumerate(sorted(clusters, key=len, reverse=True))]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
 
 
@@ -190,6 +210,17 @@ def citation_graph(path: str, version: str) -> Citations:
     g.add_edges_from((r["a"], r["b"]) for r in open_store(path).select(internal("citations")).rows)
     rank = nx.pagerank(g) if g.number_of_edges() else {}
     return Citations(g, rank, sorted(g.nodes, key=lambda p: (-rank.get(p, 0), p)), [p for p in g if g.out_degree(p)])
+
+
+def neighbourhood(g: nx.DiGraph, focus: str, radius: int) -> nx.DiGraph:
+    """``nx.ego_graph(g, focus, radius, undirected=True)`` without turning the whole graph
+    undirected first (350,000 links at 100k papers: seconds on every rerun): citation steps
+    either way, breadth first from ``focus``."""
+    seen, frontier = {focus}, {focus}
+    for _ in range(radius):
+        frontier = {n for p in frontier for n in (*g.predecessors(p), *g.successors(p))} - seen
+        seen |= frontier
+    return g.subgraph(seen).copy()
 
 
 def _citation_note(c: Citations, title: Callable[[str], str]) -> None:
@@ -246,7 +277,7 @@ def citations_view(path: str, cap: int, physics: bool) -> None:
                                 default=slug_of(focus_default, PAPER_BASE),
                                 format_func=lambda s: shorten(title(slugs[s]), 110))]
     radius = url_int("Radius (citation steps)", "radius", lo=1, hi=3, default=1)
-    ego = nx.ego_graph(c.graph, focus, radius=radius, undirected=True)
+    ego = neighbourhood(c.graph, focus, radius)
     titles.update(_titles(set(ego.nodes) - set(titles)))
     for n in ego:
         ego.nodes[n].update(label=shorten(title(n), 40), title=title(n), url=paper_url(n),
@@ -274,7 +305,9 @@ def render() -> None:
     set_qp("view", view if view != "lineage" else None)
     with st.sidebar:
         st.header("Picture settings")
-        cap = url_int("Node cap", "cap", lo=50, hi=2000, default=1000,
+        # 300 by default: a browser lays out more nodes than that for seconds (1,000 of the 100k
+        # graph's lineage: 2-3 s a visit), and no picture of the survey graph has as many.
+        cap = url_int("Node cap", "cap", lo=50, hi=2000, default=DEFAULT_CAP,
                       help="above this many nodes the least connected are left out")
         physics = url_checkbox("Keep physics running after layout (small graphs)", "physics")
     {"lineage": lineage_view, "models-datasets": models_datasets_view, "taxonomy": taxonomy_view,

@@ -14,9 +14,10 @@ import streamlit as st
 
 from kg.ui.charts import FRAMEWORKS, ranked_bars
 from kg.ui.common import (
-    empty_note, model_url, paper_bib, paper_url, qp_str, set_qp, store_path, url_multiselect, url_text,
+    bibliography_button, empty_note, model_url, paper_bib, paper_url, qp_str, set_qp, store_path, url_multiselect,
+    url_text,
 )
-from kg.ui.data import datasets_table, papers_about, results_table
+from kg.ui.data import datasets_table, papers_about, result_datasets, result_frameworks, results_about
 
 AXES = {"dataset": "dataset", "segmented object": "objects", "anatomical structure": "anatomy",
         "body region": "regions"}
@@ -77,7 +78,7 @@ def style_dice(matrix: pd.DataFrame, fallback: set[tuple[str, str]] | None = Non
     return styler
 
 
-def _controls(results: pd.DataFrame, datasets: pd.DataFrame) -> dict:
+def _controls(summary: pd.DataFrame, frameworks: list[str], path: str) -> dict:
     with st.sidebar:
         st.header("Compare")
         axis_names = list(AXES)
@@ -87,34 +88,47 @@ def _controls(results: pd.DataFrame, datasets: pd.DataFrame) -> dict:
         set_qp("axis", axis if axis != "dataset" else None)
         column = AXES[axis]
         if column == "dataset":
-            options = sorted(results["dataset"].unique(), key=str.casefold)
-        else:
-            options = sorted({v for vals in datasets[column] for v in vals}, key=str.casefold)
+            options = sorted(summary["dataset"].unique(), key=str.casefold)
+        else:  # the datasets' facts are read only for an axis that needs them
+            options = sorted({v for vals in datasets_table(path)[column] for v in vals}, key=str.casefold)
         values = url_multiselect(f"{axis.capitalize()} values", options, "values")
         kind_keys = list(KINDS)
         wanted_kind = qp_str("kind", "mixed")
         kind = st.radio("Numbers", kind_keys, format_func=KINDS.get,
                         index=kind_keys.index(wanted_kind) if wanted_kind in kind_keys else 0, key="w_kind")
         set_qp("kind", kind if kind != "mixed" else None)
-        frameworks = url_multiselect("Framework", sorted(results["framework"].unique()), "fw")
+        chosen_fw = url_multiselect("Framework", frameworks, "fw")
         model_q = url_text("Model name contains", "mq")
-    return {"axis": axis, "column": column, "values": values, "kind": kind, "fw": frameworks, "q": model_q}
+    return {"axis": axis, "column": column, "values": values, "kind": kind, "fw": chosen_fw, "q": model_q}
 
 
-def pick_results(results: pd.DataFrame, datasets: pd.DataFrame, c: dict) -> pd.DataFrame:
-    """The numbers the page shows for the controls ``c`` (a plain function, tested directly)."""
-    picked = numbers_of_kind(results, c["kind"])
+def chosen_datasets(summary: pd.DataFrame, path: str, c: dict) -> list[str]:
+    """The names of the datasets the controls ``c`` show: those of the chosen axis values, else
+    the :data:`DEFAULT_DATASETS` with the most evaluated models (counted in the store)."""
     if c["values"]:
         if c["column"] == "dataset":
-            names = set(c["values"])
-        else:
-            names = set(datasets[datasets[c["column"]].apply(lambda vs: any(v in c["values"] for v in vs))]["dataset"])
-        picked = picked[picked["dataset"].isin(names)]
+            return sorted(set(c["values"]))
+        datasets = datasets_table(path)
+        hit = datasets[datasets[c["column"]].apply(lambda vs: any(v in c["values"] for v in vs))]
+        return sorted(set(hit["dataset"]))
+    kind = "any" if c["kind"] == "mixed" else c["kind"]
+    counted = summary if kind == "any" else result_datasets(path, per_kind=True)
+    counted = counted[counted["kind"] == kind]
+    # Per name, in the order pandas' groupby gives names: ties break as when every row was ranked.
+    models = counted.groupby("dataset")["models"].sum()
+    return list(models.sort_values(ascending=False).head(DEFAULT_DATASETS).index)
+
+
+def pick_results(results: pd.DataFrame, names: list[str], c: dict) -> pd.DataFrame:
+    """The numbers the page shows for the controls ``c`` on the datasets ``names`` (a plain
+    function, tested directly)."""
+    picked = numbers_of_kind(results, c["kind"])
+    picked = picked[picked["dataset"].isin(set(names))]
+    if c["values"]:
         st.caption(f"{c['axis'].capitalize()}: {', '.join(c['values'])} → {picked['dataset'].nunique()} datasets")
     else:
-        top = picked.groupby("dataset")["m"].nunique().sort_values(ascending=False).head(DEFAULT_DATASETS).index
-        picked = picked[picked["dataset"].isin(top)]
-        st.caption(f"The {len(top)} datasets with the most evaluated models; choose an axis and values in the sidebar.")
+        st.caption(f"The {len(names)} datasets with the most evaluated models; choose an axis and values in the "
+                   "sidebar.")
     if c["fw"]:
         picked = picked[picked["framework"].isin(c["fw"])]
     if c["q"]:
@@ -134,13 +148,13 @@ def _chart(picked: pd.DataFrame) -> None:
 
 
 def _sources(picked: pd.DataFrame) -> None:
+    path = store_path()
     papers = papers_about(list(picked["src"].dropna().unique()))
     src = picked.sort_values(["dataset", "dice"], ascending=[True, False])
+    keyed = paper_bib(path, papers.index[0]) is not None if len(papers) else True
 
     def bib(p: str) -> str:
-        if p not in papers.index:
-            return ""
-        return paper_bib(store_path(), p)
+        return (paper_bib(path, p) or "") if keyed and p in papers.index else ""
 
     view = pd.DataFrame({
         "model": src["model"], "model page": src["m"].map(model_url), "dataset": src["dataset"],
@@ -156,6 +170,9 @@ def _sources(picked: pd.DataFrame) -> None:
         "source page": st.column_config.LinkColumn(display_text="open"),
         "Dice": st.column_config.NumberColumn(format="%.1f"),
     })
+    if not keyed:
+        bibliography_button(path, "w_bib_key")
+        return
     chosen = st.selectbox("BibTeX of a source paper", sorted(view["source paper"].dropna().unique()), key="w_bib")
     if chosen:
         st.code(view.loc[view["source paper"] == chosen, "BibTeX"].iloc[0], language="latex")
@@ -164,12 +181,14 @@ def _sources(picked: pd.DataFrame) -> None:
 def render() -> None:
     st.title("Dice results")
     path = store_path()
-    results, datasets = results_table(path), datasets_table(path)
-    if results.empty:
+    summary = result_datasets(path)
+    if summary.empty:
         st.info("The graph holds no Dice results yet.")
         return
-    controls = _controls(results, datasets)
-    picked = pick_results(results, datasets, controls)
+    controls = _controls(summary, result_frameworks(path), path)
+    names = chosen_datasets(summary, path, controls)
+    iris = summary.loc[summary["dataset"].isin(set(names)), "d"].tolist()
+    picked = pick_results(results_about(datasets=iris), names, controls)
     if picked.empty:
         empty_note(f"{KINDS[controls['kind']]} results")
         return
