@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from apptest import REVIEW_PAPER, build_review_store
-from test_app_browser import CHROMEDRIVER, CHROMIUM, ROOT, WebDriver, _free_port, _wait_http
+from test_app_browser import ROOT
+
+from kg.browser import CHROMEDRIVER, CHROMIUM, StreamlitApp, WebDriver
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -31,24 +30,11 @@ def review_app(tmp_path_factory: pytest.TempPathFactory):
     store = build_review_store(tmp / "store")
     (tmp / ".streamlit").mkdir()  # streamlit reads .streamlit/secrets.toml from its working directory
     (tmp / ".streamlit" / "secrets.toml").write_text(f'[maintainer_tokens]\n"Ada Lovelace" = "{TOKEN}"\n')
-    port = _free_port()
-    env = {**os.environ, "MSKG_STORE": str(store), "MSKG_DIGEST_DIR": str(tmp / "digests"),
-           "MSKG_CURATION_FILE": str(tmp / "curation.toml"), "MSKG_RESULTS_FILE": str(tmp / "results.csv"),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("MSKG_MAINTAINER", None)
-    log = (tmp / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 30)
-        yield f"http://127.0.0.1:{port}/", tmp
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+    env = {"MSKG_DIGEST_DIR": str(tmp / "digests"), "MSKG_CURATION_FILE": str(tmp / "curation.toml"),
+           "MSKG_RESULTS_FILE": str(tmp / "results.csv"), "PYTHONPATH": str(ROOT), "MSKG_MAINTAINER": None}
+    with (tmp / "streamlit.log").open("w") as log, \
+            StreamlitApp(str(store), log, env=env, script=ROOT / "app.py", cwd=tmp) as app:
+        yield app.url, tmp
 
 
 @pytest.fixture(scope="module")
