@@ -14,13 +14,14 @@ from click.testing import CliRunner
 from kg.bench_app import app_pages
 from kg.browser import CHROMEDRIVER, CHROMIUM
 from kg.cli.main import main
-from kg.ui import app
 
 
 def _navigation_paths() -> set[str]:
     """The url_path of every visible st.Page of kg/ui/app.py (read from its source: outside a
     Streamlit run an st.Page keeps none of its arguments)."""
-    tree = ast.parse(Path(app.__file__).read_text(encoding="utf-8"))
+    # The file, not the module: importing kg.ui.app here makes its pages outside a run, and the
+    # AppTest tests of the same process then meet those broken pages.
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "kg" / "ui" / "app.py").read_text(encoding="utf-8"))
     paths = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
