@@ -102,9 +102,7 @@ def bench_command(ctx: click.Context, papers: int, seed: int, json_path: Path | 
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
     print_report(report)
-    if json_path:
-        json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-        console.print(f"wrote {json_path}")
+    _write_json(json_path, report, console)
 
 
 def _bench_pages(ctx: click.Context, papers: int | None, seed: int, repeats: int, timeout: float,
@@ -130,6 +128,10 @@ def _bench_pages(ctx: click.Context, papers: int | None, seed: int, repeats: int
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
     print_app_report(report)
+    _write_json(json_path, report, console)
+
+
+def _write_json(json_path: Path | None, report: dict[str, Any], console: Any) -> None:
     if json_path:
         json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         console.print(f"wrote {json_path}")

@@ -318,8 +318,9 @@ class Store(GraphStore):
         from them, so it is never exported)."""
         if graph:
             return self._reading(lambda engine: engine.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        return (q for q in self._reading(lambda engine: engine.quads_for_pattern(None, None, None, None))
-                if not isinstance(q.graph_name, ox.DefaultGraph))
+        # Graph by graph: the default graph's copy of every triple is never read, not read and dropped.
+        return (q for name in self._reading(lambda engine: list(engine.named_graphs()))
+                for q in self._reading(lambda engine, g=name: engine.quads_for_pattern(None, None, None, g)))
 
     def dump_to(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Write the named graphs (or ``graph``) to ``path`` as they are serialised, without

@@ -9,6 +9,7 @@ fixture is three lines (a fixture imported from here would shadow its test's arg
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -47,18 +48,14 @@ REVIEW_ABSTRACT = (
     "improves the Dice of SAM 2 by 6.1%. It is also evaluated on KiTS.")
 
 
-def build_review_store(path: Path) -> Path:
-    """The survey graph at ``path`` plus one new candidate, MedSAM3, whose abstract claims two
-    Dice scores and whose comment gives its code: what the review page's tests accept."""
+def add_review_candidate(store: Any) -> None:
+    """Queue MedSAM3 in ``store`` (a built survey graph) as a candidate: its abstract claims two
+    Dice scores and its comment gives its code."""
     from rdflib import Graph, Literal, URIRef
 
-    from kg.build import build
     from kg.mapping import concept_iri, curation_update, decimal_literal, insert_update
-    from kg.store import Store
     from kg.vocab import CANDIDATES, DCTERMS, MSKG, RDF, RDFS
 
-    store = Store.open(path)
-    build(store)
     g = Graph()
     p = URIRef(REVIEW_PAPER)
     g.add((p, RDF.type, MSKG.Paper))
@@ -69,6 +66,17 @@ def build_review_store(path: Path) -> Path:
     g.add((p, MSKG.confidence, decimal_literal("0.9")))
     store.update(insert_update(CANDIDATES, g))
     store.update(curation_update({}))
+
+
+def build_review_store(path: Path) -> Path:
+    """The survey graph at ``path`` plus the candidate of :func:`add_review_candidate`: what
+    the review page's tests accept."""
+    from kg.build import build
+    from kg.store import Store
+
+    store = Store.open(path)
+    build(store)
+    add_review_candidate(store)
     store.flush()
     del store  # release the write lock for the app's read-only handle
     return path

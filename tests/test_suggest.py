@@ -10,12 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from apptest import REVIEW_ABSTRACT, REVIEW_PAPER, add_review_candidate
+from rdflib import Graph, URIRef
 
 from ingest.snapshot import load_arxiv_snapshot
 from ingest.survey_database import load_survey_database
 from kg.build import build
-from kg.mapping import concept_iri, curation_update, dataset_iri, decimal_literal, insert_update
+from kg.mapping import dataset_iri, insert_update
 from kg.mapping.accepted import AcceptedModel, ConfirmedResult
 from kg.store import Store
 from kg.tracker.claims import extract_claims
@@ -23,17 +24,13 @@ from kg.tracker.linking import Gazetteer
 from kg.tracker.suggest import (
     code_from_text, default_decider, name_from_abstract, name_from_title, suggest_model,
 )
-from kg.vocab import CANDIDATES, DCTERMS, MSKG, RDF, RDFS
+from kg.vocab import CANDIDATES
 
 CODE_REPOSITORY = URIRef("https://schema.org/codeRepository")
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "fixtures" / "claims" / "snapshot-dice-labels.json"
-FAKE = "https://w3id.org/medseg-kg/id/paper/arxiv/2611.00017"
-ABSTRACT = (
-    "Promptable segmentation of 3D scans is still slow. We present MedSAM3, a foundation model built upon MedSAM2 "
-    "with a sparse memory bank. MedSAM3 achieves an average Dice of 89.2% on BTCV and DSC 0.912 on AMOS, and "
-    "improves the Dice of SAM 2 by 6.1%. It is also evaluated on KiTS.")
+FAKE, ABSTRACT = REVIEW_PAPER, REVIEW_ABSTRACT  # the review tests' MedSAM3 candidate
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +42,7 @@ def gazetteer() -> Gazetteer:
 def store() -> Store:
     s = Store(None)
     build(s)
-    g = Graph()
-    p = URIRef(FAKE)
-    g.add((p, RDF.type, MSKG.Paper))
-    g.add((p, DCTERMS.title, Literal("MedSAM3: Faster Segment Anything in 3D Medical Images")))
-    g.add((p, DCTERMS.abstract, Literal(ABSTRACT)))
-    g.add((p, RDFS.comment, Literal("12 pages. Code: https://github.com/example/MedSAM3.")))
-    g.add((p, MSKG.predictedCategory, concept_iri("Fine-tuning of SAM 2")))
-    g.add((p, MSKG.confidence, decimal_literal("0.9")))
-    s.update(insert_update(CANDIDATES, g))
-    s.update(curation_update({}))
+    add_review_candidate(s)
     return s
 
 

@@ -106,14 +106,13 @@ def _accept_as_model(path: str, paper: str, curation: Path) -> None:
         reason = st.text_input("Reason (optional)", key=f"w_am_reason_{paper}")
         if not st.form_submit_button("Accept as a model"):
             return
-    access = current_access()
-    if access.by is None:
-        st.error(f"Refused: {access.why_not}. Nothing was written.")
+    by = _signed_in_maintainer()
+    if by is None:
         return
     try:
         acceptance = model_acceptance(store, s, name=name.strip(), category=category or "",
                                       based_on=based_on.strip(), code=code.strip(), framework=framework,
-                                      confirmed=confirmed, by=access.by, reason=reason.strip())
+                                      confirmed=confirmed, by=by, reason=reason.strip())
         table = results_table_file(path)
         record_model_acceptance(acceptance, curation, table)
     except DecisionRefused as exc:
@@ -133,21 +132,28 @@ def _decision_form(action: str, path: str, paper: str, curation: Path, current: 
                                key=f"w_{action}_reason_{paper}")
         if not st.form_submit_button(action):
             return
-    access = current_access()
-    if access.by is None:
-        st.error(f"Refused: {access.why_not}. Nothing was written.")
+    by = _signed_in_maintainer()
+    if by is None:
         return
     try:
         status = {"Accept the paper": "accepted", "Reject": "rejected", "Maybe": "maybe"}.get(action)
         if action == "Change class":  # as `kg review classify`: accepted stays accepted, else "maybe"
             status = reclassify(store, paper, label or "", latest_decisions(curation), reason=reason).status
         decisions = checked_decisions(store, [paper], status or "", label or None, reason=reason.strip(),
-                                      by=access.by)
+                                      by=by)
         text = record_decisions(curation, decisions)
     except (DecisionRefused, CurationError, ValueError) as exc:
         st.error(f"{exc} (nothing was written)")
         return
     _done(text, str(curation))
+
+
+def _signed_in_maintainer() -> str | None:
+    """Who may write now (checked again at each click), or None after saying why not."""
+    access = current_access()
+    if access.by is None:
+        st.error(f"Refused: {access.why_not}. Nothing was written.")
+    return access.by
 
 
 def _done(text: str, where: str) -> None:
