@@ -93,9 +93,6 @@ class WaitBudget:
     def spent(self, url: str) -> float:
         return self._spent.get(host_key(url), 0.0)
 
-    def exhausted(self, url: str) -> bool:
-        return host_key(url) in self._closed
-
     def check(self, url: str) -> None:
         """Fail fast once this host's budget is spent: no further request to it goes out."""
         host = host_key(url)

@@ -182,12 +182,3 @@ class Listing:
     skipped: int = 0  # malformed entries, each reported in the run report
     complete: bool = True  # False: paging stopped early (page cap, an empty page, the API's cut)
     note: str | None = None  # why the list is not complete, naming the query and the page
-
-
-@dataclass(frozen=True)
-class Citation:
-    """``citing`` cites ``cited``; both are records so either side can be resolved."""
-
-    citing: PaperRecord
-    cited: PaperRecord
-    source: str

@@ -287,16 +287,6 @@ def bibtex_export(store: GraphStore, papers: list[str] | None = None) -> BibExpo
     return BibExport(render(entries), entries, notes)
 
 
-def bibtex_for(store: GraphStore, papers: list[str] | None = None) -> str:
-    """BibTeX text of ``papers`` (None: every paper), as `kg export --format bibtex` writes it."""
-    return bibtex_export(store, papers).text
-
-
-def paper_bibtex(store: GraphStore, paper: str) -> str:
-    """One paper's entry, with the key it has in the full export (the app's copy button)."""
-    return bibtex_export(store, [paper]).text
-
-
 def papers_of_query(store: GraphStore, name: str, entries: list[BibEntry] | None = None) -> list[str]:
     """The papers a saved question's answers name, in the order of the answers: paper IRIs,
     arXiv ids and titles of papers, and models (by IRI or name) for the paper introducing them."""

@@ -187,8 +187,3 @@ def local_path(iri: str) -> str | None:
         return None
     rest = iri[len(NAMESPACE):]
     return "/" + rest if is_resource_path("/" + rest.split("#")[0]) else None
-
-
-def is_named_graph(store: GraphStore, iri: str) -> bool:
-    return iri in store.named_graphs()
-

@@ -67,8 +67,3 @@ def repository_of_page(url: str) -> str | None:
     if not m or not segments:
         return None
     return f"https://github.com/{m.group('owner')}/{segments[0]}"
-
-
-def same_repository(a: str, b: str) -> bool:
-    """GitHub and its peers treat owner and name case-insensitively."""
-    return a.lower() == b.lower()

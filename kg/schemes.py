@@ -112,13 +112,6 @@ def class_labels(store: Store, scheme: str) -> set[str]:
     return {r["label"] for r in store.select(internal("scheme-classes", scheme=scheme)).rows}
 
 
-def concept_for_label(store: Store, label: str, scheme: str | None = None) -> str | None:
-    """The IRI of the concept labelled ``label`` in ``scheme`` (default: the one in force)."""
-    scheme = scheme or scheme_in_force(store)
-    rows = store.select(internal("scheme-concepts", scheme=scheme)).rows
-    return next((str(r["c"]) for r in rows if r["label"] == label), None)
-
-
 def _links(store: Store) -> dict[tuple[str, str], list[tuple[str, str, int]]]:
     """(scheme, label) -> [(other scheme, other label, shared entries)], both directions."""
     out: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)

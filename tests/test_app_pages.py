@@ -187,9 +187,9 @@ def test_entity_pages_show_provenance_and_bibtex(app_store: Path) -> None:
     at = page("paper", {"paper": "arxiv/2304.12306"}).run()
     no_exception(at)
     assert any("Cited by" in m.value for m in at.markdown)
-    from kg.bibtex import paper_bibtex
+    from kg.bibtex import bibtex_export
 
-    expected = paper_bibtex(Store.open(app_store, read_only=True), "https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306")
+    expected = bibtex_export(Store.open(app_store, read_only=True), ["https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306"]).text
     assert at.code[0].value.strip() == expected.strip() and expected.startswith("@article{ma2024segment")
 
 

@@ -108,7 +108,7 @@ def test_a_models_row_asked_alone_is_its_row_of_the_models_table(build_report, s
 def test_a_large_graphs_bibtex_waits_for_a_click(build_report, store_dir, monkeypatch, tmp_path) -> None:
     """Above BIBLIOGRAPHY_ON_VIEW papers a page offers to key the bibliography instead of
     keying it on view; after the click it shows the entry `kg export --format bibtex` writes."""
-    from kg.bibtex import paper_bibtex
+    from kg.bibtex import bibtex_export
     from kg.ui import common
 
     point_app_at(store_dir, monkeypatch, tmp_path)
@@ -120,5 +120,5 @@ def test_a_large_graphs_bibtex_waits_for_a_click(build_report, store_dir, monkey
     at.button(key="w_bib_key").click().run()
     no_exception(at)
     paper = "https://w3id.org/medseg-kg/id/paper/arxiv/2304.12306"
-    assert at.code[0].value.strip() == paper_bibtex(Store.open(store_dir, read_only=True), paper).strip()
+    assert at.code[0].value.strip() == bibtex_export(Store.open(store_dir, read_only=True), [paper]).text.strip()
     common._bibliography.clear()

@@ -8,7 +8,7 @@ import bibtexparser
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.bibtex import bibtex_export, bibtex_for, entry_type, paper_bibtex, papers_of_query
+from kg.bibtex import bibtex_export, entry_type, papers_of_query
 from kg.build import build
 from kg.mapping import concept_iri, curation_update, decimal_literal, insert_update
 from kg.store import Store
@@ -66,7 +66,7 @@ def test_3d_unet_has_its_authors_once_a_live_source_gave_them() -> None:
     g.add((URIRef(UNET3D), MSKG.authorList,
            Literal("Özgün Çiçek; Ahmed Abdulkadir; Soeren S. Lienkamp; Thomas Brox; Olaf Ronneberger")))
     s.update(insert_update(ARXIV, g))
-    e = parsed(paper_bibtex(s, UNET3D))
+    e = parsed(bibtex_export(s, [UNET3D]).text)
     assert list(e) == ["cicek20163d"]
     assert (e["cicek20163d"]["ENTRYTYPE"], e["cicek20163d"]["booktitle"], e["cicek20163d"]["year"]) == (
         "inproceedings", "MICCAI", "2016")
@@ -113,7 +113,7 @@ def test_colliding_keys_get_letters_in_order_of_publication(export: tuple) -> No
 
 def test_the_per_paper_entry_is_the_exports_entry(store: Store, export: tuple) -> None:
     keys, entries, _ = export
-    one = parsed(paper_bibtex(store, MEDSAM))
+    one = parsed(bibtex_export(store, [MEDSAM]).text)
     assert one == {keys[MEDSAM]: entries[keys[MEDSAM]]}
 
 
@@ -121,7 +121,7 @@ def test_the_papers_of_a_saved_question(store: Store, export: tuple) -> None:
     keys, _, _ = export
     papers = papers_of_query(store, "adapters-for-sam-on-btcv-with-code")
     assert [keys[p] for p in papers] == ["wu2023medical", "chen2024masam", "wang2024triplane", "gong20243dsamadapter"]
-    assert list(parsed(bibtex_for(store, papers))) == [keys[p] for p in papers]
+    assert list(parsed(bibtex_export(store, papers).text)) == [keys[p] for p in papers]
 
 
 def test_queued_papers_are_not_in_the_bibliography() -> None:
@@ -137,7 +137,7 @@ def test_queued_papers_are_not_in_the_bibliography() -> None:
     s.update(curation_update({}))
     assert len(bibtex_export(s).entries) == 92
     with pytest.raises(KeyError, match="not in the bibliography"):
-        paper_bibtex(s, str(paper))
+        bibtex_export(s, [str(paper)])
 
 
 @pytest.mark.parametrize("venue, kind", [

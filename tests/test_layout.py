@@ -106,3 +106,27 @@ def test_placeholders_take_only_well_formed_iris_and_escaped_strings() -> None:
 def test_saved_and_internal_questions_have_distinct_names() -> None:
     saved = {p.stem for p in QUERY_DIR.glob("*.rq")}
     assert saved.isdisjoint(internal_names())
+
+
+def _layout_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("## Layout\n"):text.index("Dependencies point one way")]
+
+
+def _named(module: str, layout: str) -> bool:
+    """A module is named by its file name or its stem ('classify' in 'classify*'), or by a
+    wildcard the layout uses for a family ('bench*.py', 'store*.py')."""
+    stem = module.removesuffix(".py")
+    words = set(re.findall(r"\w+\*?(?:\.py)?", layout))
+    if module in words or stem in words:
+        return True
+    prefixes = {w.removesuffix(".py").removesuffix("*") for w in words if "*" in w}
+    return any(stem.startswith(prefix) for prefix in prefixes)
+
+
+@pytest.mark.parametrize("package", ["kg", "kg/tracker", "kg/mapping", "kg/cli", "ingest"])
+def test_readme_layout_names_every_module(package: str) -> None:
+    layout = _layout_section()
+    modules = [p.name for p in sorted((ROOT / package).glob("*.py")) if p.name not in {"__init__.py", "__main__.py"}]
+    missing = [m for m in modules if not _named(m, layout)]
+    assert not missing, f"README's Layout does not name {package}/{', '.join(missing)}"
