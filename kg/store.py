@@ -348,12 +348,26 @@ class Store(GraphStore):
         return self._reading(lambda engine: not bool(engine.query(internal("any-triple"))))
 
 
+# One N-Quads statement without blank nodes: subject, predicate, object (IRI or literal), then
+# the graph label this drops. IRIs hold no '>' and literals escape their quotes, so the match
+# is exact; anything else (comments, RDF 1.2 triple terms) makes the piece take the parser.
+_QUAD_LINE = re.compile(rb'^(<[^>]*>[ \t]+<[^>]*>[ \t]+(?:<[^>]*>|"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?))'
+                        rb'[ \t]*(?:<[^>]*>)?[ \t]*\.[ \t]*\r?$', re.M)
+_STATEMENT_START = re.compile(rb"^[ \t]*[^\s]", re.M)
+
+
 def _as_triples(piece: bytes, fmt: ox.RdfFormat) -> bytes:
     """A piece of N-Quads (or N-Triples) lines as N-Triples, for the bulk loader to put into
     the merged default graph (10x faster than inserting the quads' triples by SPARQL at 100k
-    papers). Pieces with blank nodes are not passed here: a second load would make new nodes."""
+    papers). Pieces with blank nodes are not passed here: a second load would make new nodes.
+    The graph labels are cut by one regular expression (1.12 s for a 32 MB piece against 1.85 s
+    through Oxigraph's parser and back, on a busy machine); a piece with a line it does not
+    match goes through the parser."""
     if fmt == ox.RdfFormat.N_TRIPLES:
         return piece
+    triples, matched = _QUAD_LINE.subn(rb"\1 .", piece)
+    if matched == len(_STATEMENT_START.findall(piece)):  # every statement matched
+        return triples
     quads = ox.parse(piece, format=fmt, lenient=True)
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
 

@@ -80,3 +80,27 @@ def test_a_bad_line_is_named_by_its_line_in_the_file(tmp_path: Path, bad: str) -
     with pytest.raises(StoreError) as err:
         store.bulk_load(data, NQ, piece_bytes=4096)
     assert str(data) in str(err.value) and "line 2501" in str(err.value)
+
+
+def test_the_merged_default_graph_of_a_load_in_pieces_is_the_merge_of_its_graphs(tmp_path: Path) -> None:
+    """The default graph is filled from each piece with its graph labels cut off; lines that are
+    hard to cut (a literal holding ' <iri> .', escaped quotes, language tags, datatypes, CRLF, a
+    comment, a triple in the default graph) must give the triples the parser gives."""
+    hard = [
+        '<http://e/s> <http://e/p> "a > b \\" <http://e/x> <http://e/g9> ." <http://e/g1> .',
+        '<http://e/s> <http://e/p> "colour"@en-GB <http://e/g1> .',
+        '<http://e/s> <http://e/p> "5"^^<http://www.w3.org/2001/XMLSchema#integer>\t<http://e/g2>\t.\r',
+        "# a comment line",
+        '<http://e/s> <http://e/p> <http://e/o> .',
+        '<http://e/s> <http://e/p> <http://e/o> <http://e/g2> .',
+    ]
+    lines = [f'<http://e/s{i}> <http://e/p> "{"y" * 30}" <http://e/g{i % 3}> .' for i in range(300)]
+    data = tmp_path / "hard.nq"
+    data.write_bytes(("\n".join(lines[:150] + hard + lines[150:]) + "\n").encode())
+    store = Store(tmp_path / "store")
+    store.bulk_load(data, NQ, workers=2, piece_bytes=1024)
+    expected = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(data), format=NQ)}
+    default = store._ox.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    merged = {(q.subject, q.predicate, q.object) for q in default}
+    assert merged == expected
+    assert len(merged) == 300 + 4  # five hard statements, one triple stated twice (default graph and g2)
