@@ -108,6 +108,8 @@ def test_decode_markup_leaves_plain_text_alone() -> None:
     assert decode_markup("a 50% cut -- and a_b") == "a 50% cut -- and a_b"
     assert decode_markup("94.6\\% Dice, \\ie, \\url{https://x.org}") == "94.6% Dice, i.e., https://x.org"
     assert decode_markup("A &amp; B") == "A & B"
+    assert decode_markup("Segment anything for under $10") == "Segment anything for under $10"
+    assert decode_markup("{SAM} for under $10") == "SAM for under $10"
 
 
 # --- 3. one Dice scale ---------------------------------------------------------------

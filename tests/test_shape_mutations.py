@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.resources import SHAPES_FILE
 from kg.store import Store
@@ -73,3 +73,15 @@ def test_the_edits_are_undone_and_a_whole_broken_graph_fails(built: Graph, shape
     report = validate_graph(g, shapes)
     assert not report.conforms
     assert {v.path for v in report.violations if v.focus == str(node)} >= {str(MSKG.model), str(MSKG.dataset)}
+
+
+def test_a_title_with_a_lone_dollar_is_text(built: Graph, shapes: Graph) -> None:
+    """A price is no math: only a pair of dollars is LaTeX (the 'title with LaTeX' mutation)."""
+    edit = Edit(built)
+    paper = next(iter(built.subjects(MSKG.arxivId, None)))
+    try:
+        edit.set((paper, DCTERMS.title, Literal("Segment anything for under $10")))
+        report = validate_graph(built, shapes, focus=[paper])
+    finally:
+        edit.undo()
+    assert report.conforms, [v.message for v in report.violations]
