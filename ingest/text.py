@@ -13,9 +13,11 @@ import re
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-_LATEX = re.compile(r"\\[A-Za-z\"'`^~=.%&_#$]|\$|[{}]")
+# Math is a pair of unescaped dollars: a lone one is a price or a currency ("under $10").
+_LATEX = re.compile(r"\\[A-Za-z\"'`^~=.%&_#$]|(?<!\\)\$[^$]+(?<!\\)\$|[{}]")
 _HTML_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
-_MATH = re.compile(r"(?<!\\)\$")
+_MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
+_LONE_DOLLAR = re.compile(r"(?<!\\)\$")
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
 # Link macros first, by hand: pylatexenc's \href wants two arguments and arXiv abstracts
 # often give it one; a URL is worth keeping as text either way.
@@ -65,6 +67,8 @@ def decode_markup(text: str) -> str:
         out = _URL.sub(lambda m: m.group(1), out)
         out = _DEF.sub("", out)
         out = _UNESCAPED_PERCENT.sub(r"\\%", out)
+        if len(_LONE_DOLLAR.findall(out)) % 2:  # an odd one out is text: LaTeX would open math
+            out = _LONE_DOLLAR.sub(r"\\$", out)
         try:
             out = _TO_TEXT.latex_to_text(out)
         except (IndexError, ValueError):  # pylatexenc gives up on unbalanced macros: keep the text

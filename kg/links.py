@@ -20,6 +20,7 @@ KNOWN_REPOSITORIES = {
     "https://aka.ms/biomedclip": "https://huggingface.co/microsoft/BiomedCLIP-PubMedBERT_256-vit_base_patch16_224",
     "https://docs.monai.io/en/0.4.0/_modules/monai/networks/nets/segresnet.html": "https://github.com/Project-MONAI/MONAI",
 }
+_GITLAB_PAGES = {"tree", "blob", "raw", "issues", "merge_requests", "commits", "wikis"}
 _GITHUB_PAGES = re.compile(r"^(?P<owner>[a-z0-9-]+)\.github\.io$")
 
 
@@ -53,8 +54,11 @@ def repository_url(url: str) -> str | None:
     # GitLab nests groups; the others name owner/name (Hugging Face: also spaces/owner/name).
     keep = segments[:3] if host == "huggingface.co" and owner in {"spaces", "datasets"} else [owner, name]
     if host == "gitlab.com":
-        keep = [s[: -len(".git")] if s.endswith(".git") else s for s in segments if s != "-"]
-        keep = keep[: keep.index("tree")] if "tree" in keep else keep
+        # GitLab puts '-' between a project and its pages (/-/blob/main/x.py, /-/tree/main);
+        # older links went straight to /tree/ or /blob/.
+        keep = segments[: segments.index("-")] if "-" in segments else segments
+        cut = next((k for k, s in enumerate(keep) if k >= 2 and s in _GITLAB_PAGES), len(keep))
+        keep = [s[: -len(".git")] if s.endswith(".git") else s for s in keep[:cut]]
     return urlunsplit(("https", host, "/" + "/".join(keep), "", ""))
 
 

@@ -86,6 +86,13 @@ def display_name(raw: str) -> str:
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+# Letters that Unicode does not decompose into a base letter and an accent, so NFKD keeps
+# them whole and the ASCII filter below would cut the name in two ('Søren' -> 's ren',
+# never equal to 'Soren' nor fitting 'S.'): spelled the way names are written without them.
+_UNDECOMPOSED = str.maketrans({
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ı": "i",
+    "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th", "Þ": "Th", "ß": "ss",
+})
 
 
 def fold(text: str, umlauts: bool = True) -> str:
@@ -93,14 +100,20 @@ def fold(text: str, umlauts: bool = True) -> str:
     way names are written without them ('Jäger' = 'Jaeger'), or, with ``umlauts=False``,
     dropped like any accent ('Jäger' = 'Jager')."""
     text = unicodedata.normalize("NFC", text)
-    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS) if umlauts else text)
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS) if umlauts else text).translate(_UNDECOMPOSED)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^a-z]+", " ", text).split())
 
 
 def _split(name: str, umlauts: bool = True) -> tuple[list[str], str]:
-    """Given-name tokens and family name (folded) of a display name."""
-    tokens = [t for t in fold(name, umlauts).split() if t not in _SUFFIXES]
+    """Given-name tokens and family name (folded) of a display name. An initial stays one
+    letter however its letter folds ('Ü.' and 'Æ.' are 'u' and 'a', not 'ue' and 'ae')."""
+    tokens = []
+    for word in re.split(r"[\s\-\u2010]+", name):
+        folded = fold(word, umlauts).split()
+        if sum(c.isalpha() for c in word) == 1 and folded:
+            folded = [folded[0][0]]
+        tokens += [t for t in folded if t not in _SUFFIXES]
     if not tokens:
         return [], ""
     start = len(tokens) - 1
@@ -198,20 +211,24 @@ class People:
         """'D. Merhof' and 'Alan Yuille' join 'Dorit Merhof' and 'Alan L. Yuille' when exactly
         one more complete name of that family fits; several fits are reported, not merged."""
         near: list[str] = []
-        by_family: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(self._spellings):
-            by_family[_split(s)[1]].append(i)
+        # Both ways of folding umlauts: 'Ü.' is 'ue' spelled out, and only 'u' fits 'Ülkü'
+        # as an initial; 'Jager' is a family 'Jäger' only with umlauts dropped.
+        split = {u: [_split(s, u) for s in self._spellings] for u in (True, False)}
+        by_family: dict[tuple[bool, str], list[int]] = defaultdict(list)
+        for u, parts in split.items():
+            for i, (_, family) in enumerate(parts):
+                by_family[u, family].append(i)
         order = sorted(range(len(self._spellings)), key=lambda i: _completeness(self._spellings[i]))
         for i in order:
-            given = _split(self._spellings[i])[0]
             mine = _completeness(self._spellings[i])
-            fits = [
+            fits = sorted({
                 j
-                for j in by_family[_split(self._spellings[i])[1]]
+                for u, parts in split.items()
+                for j in by_family[u, parts[i][1]]
                 if union.find(j) != union.find(i)
                 and _completeness(self._spellings[j]) > mine
-                and _given_fit(given, _split(self._spellings[j])[0])
-            ]
+                and _given_fit(parts[i][0], parts[j][0])
+            })
             roots = {union.find(j) for j in fits}
             if len(roots) == 1:
                 union.join(fits[0], i)
@@ -255,7 +272,10 @@ def _token_fit(a: str, b: str) -> bool:
 
 def _given_fit(short: list[str], full: list[str]) -> bool:
     """'d' fits 'dorit'; 'alan' fits 'alan l'; 'j m' fits 'jean marc'; 'jun' does not fit 'jie'.
-    The first given names must fit; every other name of ``short`` must fit one of ``full``'s."""
+    The first given names must fit; every other name of ``short`` must fit one of ``full``'s.
+    Initials alone may leave names of ``full`` out ('j' fits 'jean marc', as 'J. Müller' is
+    written for Jean-Marc Müller): they say no more than a first letter. A spelled-out given
+    name may leave out only initials ('jun' does not fit 'jun ming')."""
     if not short or not full or not _token_fit(short[0], full[0]):
         return False
     rest = list(full[1:])
@@ -264,7 +284,7 @@ def _given_fit(short: list[str], full: list[str]) -> bool:
         if hit is None:
             return False
         del rest[: hit + 1]
-    return all(len(t) == 1 for t in rest) or len(short) == len(full)
+    return all(len(t) == 1 for t in rest) or len(short) == len(full) or all(len(t) == 1 for t in short)
 
 
 def _completeness(name: str) -> tuple[int, int, str]:

@@ -131,6 +131,35 @@ def test_validate_fails_with_a_readable_report(built: Path, tmp_path: Path) -> N
     assert "id/result/bad" in proc.stderr and "violation" in proc.stderr.lower()
 
 
+def test_validate_reports_a_warning_apart_and_still_passes(built: Path, tmp_path: Path) -> None:
+    """Issue #15: a Dice of 0.836 is a judgement (sh:Warning), printed under its own count,
+    not a violation: the exit status stays 0."""
+    import shutil
+
+    from kg.store import Store
+
+    copy = tmp_path / "store"
+    shutil.copytree(built, copy)
+    s = Store.open(copy)
+    s.update('PREFIX mskg: <https://w3id.org/medseg-kg/ontology#> '
+             'DELETE { GRAPH ?g { ?r mskg:dice ?d } } INSERT { GRAPH ?g { ?r mskg:dice 0.836 } } '
+             'WHERE { { SELECT ?r WHERE { ?r mskg:model <https://w3id.org/medseg-kg/id/model/medsam> } '
+             'ORDER BY ?r LIMIT 1 } GRAPH ?g { ?r mskg:dice ?d } }')
+    del s
+    proc = kg("validate", store=copy, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stderr.split())
+    assert "no SHACL violations" in out and "1 warning(s)" in out, out
+    assert "id/result/medsam/" in out.split("1 warning(s)")[1] and "0..1 fraction" in out, out
+
+
+def test_build_verbose_lists_people_merged_and_near_misses(tmp_path: Path) -> None:
+    proc = kg("build", "-v", store=tmp_path / "store")
+    out = " ".join(proc.stderr.split())
+    assert "people 471 (47 matched across name orders and spellings" in out, out[:2000]
+    assert "person: Dorit Merhof: Dorit Merhof = Merhof, Dorit" in out
+
+
 def test_long_inline_sparql_is_a_query_not_a_file_name(built: Path) -> None:
     """Issue #14, item 13: over ~250 characters the text was tried as a file name (OSError)."""
     values = " ".join(f'"{"m" * 8}{i}"' for i in range(60))

@@ -3,6 +3,7 @@ test reads the graph built once per session (conftest) or the exports of that st
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +17,7 @@ from ingest.survey import BUNDLED_DATABASE
 from ingest.text import decode_markup
 from kg.build import BuildReport, build
 from kg.export import export
-from kg.links import HTTPS_HOSTS
+from kg.links import HTTPS_HOSTS, repository_url
 from kg.people import NameMention, People, display_name, fold
 from kg.queries import saved_queries, with_prefixes
 from kg.store import Store
@@ -107,6 +108,8 @@ def test_decode_markup_leaves_plain_text_alone() -> None:
     assert decode_markup("a 50% cut -- and a_b") == "a 50% cut -- and a_b"
     assert decode_markup("94.6\\% Dice, \\ie, \\url{https://x.org}") == "94.6% Dice, i.e., https://x.org"
     assert decode_markup("A &amp; B") == "A & B"
+    assert decode_markup("Segment anything for under $10") == "Segment anything for under $10"
+    assert decode_markup("{SAM} for under $10") == "SAM for under $10"
 
 
 # --- 3. one Dice scale ---------------------------------------------------------------
@@ -196,6 +199,24 @@ def test_one_clean_repository_per_model_and_none_on_papers(g: Graph) -> None:
     biomedparse = ID["model/biomedparse"]
     assert g.value(biomedparse, PAGE_URL) == URIRef("https://microsoft.github.io/BiomedParse/")
     assert g.value(biomedparse, CODE) == URIRef("https://github.com/microsoft/BiomedParse")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_spelling_of_a_repository_link_gives_its_one_url(seed: int) -> None:
+    """Links as sources write them: scheme, www, host case, '.git', a trailing slash, a
+    subpage (GitLab's after '/-/'), a query string or a fragment, in random combination."""
+    rnd = random.Random(seed)
+    host, owner, name = rnd.choice(["github.com", "gitlab.com"]), f"Lab-{seed}", rnd.choice(["SAM.Med", "MedSAM"])
+    group = [f"group{seed}"] if host == "gitlab.com" and rnd.random() < 0.5 else []
+    path = "/".join([*group, owner, name + rnd.choice(["", ".git"])])
+    sub = rnd.choice(["", "/", "/tree/main/src", "/blob/main/README.md"])
+    if host == "gitlab.com" and sub.strip("/"):
+        sub = "/-" + sub
+    url = (
+        f"{rnd.choice(['http', 'https'])}://{rnd.choice(['', 'www.'])}{rnd.choice([host, host.upper()])}/{path}{sub}"
+        f"{rnd.choice(['', '?tab=readme-ov-file', '#readme'])}"
+    )
+    assert repository_url(url) == f"https://{host}/" + "/".join([*group, owner, name]), url
 
 
 def test_pages_use_https_on_hosts_known_to_serve_it(g: Graph) -> None:
