@@ -301,7 +301,9 @@ class ArxivSource:
             self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}",
                                                 "marked incomplete"))
         elif len(results) >= cap:
-            listing.note = f"stopped at {cap} results (max_results); raise it to read further back in the window"
+            listing.note = (f"stopped at {cap} results (max_results); raise it to read further back in the window"
+                            if cap == max_results else f"stopped at {cap} results: read {MAX_PAGES} pages, the most "
+                            "one search reads; narrow the query or the window to read further back")
             self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}", "noted"))
         return listing
 

@@ -514,3 +514,22 @@ def test_row6_a_page_whose_only_entries_are_bad_is_no_empty_page_and_paging_stay
     assert report.discovered == 19
     skipped = [str(n) for n in p.report.problems if "cannot read" in str(n)]
     assert len(skipped) == 2 and all("skipped" in n for n in skipped), skipped
+
+
+def test_row5_an_arxiv_search_stops_at_its_page_cap_and_says_which_cap(fake_api: FakeApi) -> None:
+    from fakeapi import fast_policy
+    from ingest import arxiv
+    from realshaped import Entry, entry_2026
+
+    world = World(searches=[entry_2026(Entry(f"2611.{70000 + i:05d}", f"Organ segmentation with prompts {i}",
+                                             published="2026-11-20T10:00:00Z")) for i in range(arxiv.MAX_PAGES + 7)])
+    serve(fake_api, world)
+    source = arxiv.ArxivSource(fast_policy(), api_url=fake_api.url + "/api/query", min_interval=0, page_size=1)
+    listing = source.search("abs:prompts", submitted_from=SINCE, submitted_until=TODAY, max_results=500)
+    assert len(listing.records) == arxiv.MAX_PAGES == len(fake_api.requests_to("/api/query"))
+    assert listing.note == (f"stopped at {arxiv.MAX_PAGES} results: read {arxiv.MAX_PAGES} pages, the most one search "
+                            "reads; narrow the query or the window to read further back")
+    assert any(listing.note in str(p) for p in source.report.problems)
+    fake_api.seen.clear()
+    cut = source.search("abs:prompts", submitted_from=SINCE, submitted_until=TODAY, max_results=5)
+    assert len(cut.records) == 5 and "(max_results)" in (cut.note or "")
