@@ -25,8 +25,9 @@ per-host rate limit shared by the whole run, retries on 429/5xx only,
 record/replay), bodies that are not Atom raise :class:`SourceBadResponse`, and
 id lists are sent in chunks (100 ids per request by default). Entries are built
 one by one with the package's own builder: a bad one is skipped and reported
-(source, id, reason), the rest of the page is kept. An empty later page is asked
-again; still empty, the search's :class:`Listing` is incomplete and names the
+(source, id, reason), the rest of the page is kept, and paging moves on by the
+entries arXiv sent (the package's loop moves by those that parsed). An empty
+later page is asked again; still empty, the search's :class:`Listing` is incomplete and names the
 query and the page, so the update does not move its window past it.
 
 The base URL comes from ``MSKG_ARXIV_API_URL`` (default
@@ -38,8 +39,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable, Iterator
 from datetime import date
 from itertools import islice
 
@@ -50,6 +50,7 @@ from lxml import etree
 
 from ingest.errors import SourceBadResponse, SourceError, SourceRejected
 from ingest.http import HttpPolicy
+from ingest.package_logs import package_output_kept
 from ingest.ids import normalise_arxiv_id, split_doi
 from ingest.records import Author, Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
@@ -59,6 +60,7 @@ ENV_API_URL = "MSKG_ARXIV_API_URL"
 MIN_INTERVAL_SECONDS = 3.0  # arXiv API terms of use: one request every three seconds
 IDS_PER_REQUEST = 100
 SOURCE = "arxiv"
+log = logging.getLogger(__name__)
 
 MAX_PAGES = 50  # no search is read past this many pages
 EMPTY_PAGE_RETRIES = 2  # a later page with no entries is asked again this many times
@@ -113,6 +115,21 @@ class _PolicyClient(arxiv.Client):
         self._policy = policy
         self.empty_page_retries = EMPTY_PAGE_RETRIES
         self.empty_page: str | None = None  # the URL of the page that stayed empty, for the caller
+        self.entries_sent = 0  # <entry> elements in the latest page, parsed or not
+
+    def _results(self, search: arxiv.Search, offset: int = 0) -> Generator[arxiv.Result, None, None]:
+        """The package's paging loop (arxiv 4.0.2 ``Client._results``), moving on by the entries
+        arXiv sent instead of by those that parsed: else a skipped bad entry makes the next page
+        start one early, and a page holding only bad entries reads as arXiv's empty page (the
+        search marked incomplete, its window kept open, every week again)."""
+        feed = self._parse_feed(self._format_url(search, offset, self.page_size), first_page=True)
+        total = feed.header.total_results
+        while self.entries_sent:
+            yield from feed.results
+            offset += self.entries_sent
+            if offset >= total:
+                return
+            feed = self._parse_feed(self._format_url(search, offset, self.page_size), first_page=False)
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
         attempts = 1 + (0 if first_page else self.empty_page_retries)
@@ -132,7 +149,7 @@ class _PolicyClient(arxiv.Client):
                     ) from None
                 raise
             feed = self._parse_page(response.content, url)
-            if feed.results or first_page:
+            if self.entries_sent or first_page:
                 return feed
         # Still empty: ending here ends the package's paging loop; the caller reads
         # ``empty_page`` and marks its search incomplete.
@@ -148,6 +165,7 @@ class _PolicyClient(arxiv.Client):
             raise SourceBadResponse("arXiv sent a malformed Atom feed; try again later",
                                     url=self._policy.redact_url(url))
         entries = root.findall(_ATOM + "entry")
+        self.entries_sent = len(entries)
         for entry in entries:
             root.remove(entry)
         feed = _feed.parse(etree.tostring(root))
@@ -159,7 +177,7 @@ class _PolicyClient(arxiv.Client):
         for entry in entries:
             entry_id = " ".join((entry.findtext(_ATOM + "id") or "").split()) or "an entry without <id>"
             try:
-                with _package_log_kept():
+                with package_output_kept("arxiv", log):
                     result = _feed._build_result(entry)
             except (ValueError, TypeError, AttributeError) as exc:
                 self._policy.report.add_problem(SOURCE, f"{entry_id}: arXiv sent a value the feed parser cannot "
@@ -171,34 +189,6 @@ class _PolicyClient(arxiv.Client):
             else:
                 feed.results.append(result)
         return feed
-
-
-@contextmanager
-def _package_log_kept() -> Iterator[None]:
-    """The package logs a warning for each entry it skips; we report those ourselves, so its
-    records are kept off the terminal (logged here at DEBUG)."""
-    package = logging.getLogger("arxiv")
-    handler = _Kept()
-    propagate, package.propagate = package.propagate, False
-    package.addHandler(handler)
-    try:
-        yield
-    finally:
-        package.removeHandler(handler)
-        package.propagate = propagate
-        for record in handler.kept:
-            logging.getLogger(__name__).debug("arxiv package: %s", record.getMessage())
-
-
-class _Kept(logging.Handler):
-    """Keeps the records it is given (the package's), so none reaches logging's last resort."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.kept: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.kept.append(record)
 
 
 class ArxivSource:
@@ -311,7 +301,9 @@ class ArxivSource:
             self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}",
                                                 "marked incomplete"))
         elif len(results) >= cap:
-            listing.note = f"stopped at {cap} results (max_results); raise it to read further back in the window"
+            listing.note = (f"stopped at {cap} results (max_results); raise it to read further back in the window"
+                            if cap == max_results else f"stopped at {cap} results: read {MAX_PAGES} pages, the most "
+                            "one search reads; narrow the query or the window to read further back")
             self.report.problems.append(Problem(SOURCE, None, f"arXiv search {query!r}: {listing.note}", "noted"))
         return listing
 

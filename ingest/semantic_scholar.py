@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -57,6 +56,7 @@ from semanticscholar.SemanticScholarException import NoMorePagesException
 
 from ingest.errors import SourceBadResponse, SourceError
 from ingest.http import HttpPolicy, expect_json
+from ingest.package_logs import package_output_kept
 from ingest.records import Listing, PaperRecord, Problem
 from ingest.run_report import RunReport
 from ingest.s2_papers import PAPER_FIELDS, SOURCE, paper_from_s2, s2_paper_id, sanitise_answer
@@ -77,39 +77,6 @@ log = logging.getLogger(__name__)
 def s2_api_url() -> str:
     """The Graph API's base: ``MSKG_S2_API_URL`` (tests point it at a local server) or the real one."""
     return (os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("/")
-
-
-class _Kept(logging.Handler):
-    """Keeps the records it is given (the package's), so none reaches logging's last resort."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.kept: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.kept.append(record)
-
-
-@contextmanager
-def _package_output_captured() -> Iterator[None]:
-    """Keep the package's log records and warnings off the user's terminal: they are logged
-    here at DEBUG (our report already says, per run, which ids were not found)."""
-    package = logging.getLogger("semanticscholar")
-    handler = _Kept()
-    propagate = package.propagate
-    package.addHandler(handler)
-    package.propagate = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-    finally:
-        package.removeHandler(handler)
-        package.propagate = propagate
-        for record in handler.kept:
-            log.debug("semanticscholar package: %s", record.getMessage()[:300])
-        for w in caught:
-            log.debug("semanticscholar package warned: %s", str(w.message)[:300])
 
 
 @contextmanager
@@ -246,7 +213,7 @@ class SemanticScholarSource:
         """Run one package coroutine with its output captured; the raw JSON of its last request."""
         requester: _PolicyRequester = self._client._requester  # type: ignore[assignment]
         requester.last_data = None
-        with _package_output_captured():
+        with package_output_kept("semanticscholar", log):
             result = _run_async(make())
         return result if isinstance(result, PaginatedResults) else requester.last_data
 
@@ -332,7 +299,7 @@ class SemanticScholarSource:
                 break
             before = len(pages.items)
             try:
-                with _package_output_captured():
+                with package_output_kept("semanticscholar", log):
                     pages.next_page()
             except NoMorePagesException:
                 self._stopped(listing, f"{what} truncated at {len(items)}: the API serves at most {OFFSET_CAP} per "

@@ -1,5 +1,5 @@
 """Real-shaped answers of the live APIs, written out from a seed, for the live-path invariant
-tests (tests/test_live_invariants.py) and the before/after measurement (tests/measure_live.py).
+tests (tests/test_live_invariants.py) and the before/after measurement (scripts/measure_live_path.py).
 
 The wire formats follow the public recordings of the client libraries themselves:
 

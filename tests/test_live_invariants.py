@@ -488,3 +488,48 @@ def test_a_new_version_of_a_paper_only_enrich_knew_is_still_discovered(survey: S
     arxiv = next(s for s in report.sources if s.name == "arXiv")
     assert [c.iri for c in arxiv.updated] == [MEDSAM]
     assert citer in {c.iri for c in report.candidates} | {s.iri for s in report.skipped}
+
+
+def test_row6_a_page_whose_only_entries_are_bad_is_no_empty_page_and_paging_stays_aligned(
+        survey: Survey, fake_api: FakeApi, tmp_path: Path) -> None:
+    """Found by trying other worlds: the package advances its offset by the entries that parsed,
+    so a skipped bad entry made the next page start one early (reading an entry twice), and a
+    last page holding one bad entry read as arXiv's empty page: the search was marked
+    incomplete and its window never advanced, week after week."""
+    from realshaped import Entry, entry_2026
+
+    good = [entry_2026(Entry(f"2611.{50000 + i:05d}", f"Promptable segmentation of the liver, study {i}",
+                             published="2026-11-20T10:00:00Z")) for i in range(20)]
+    bad = re.sub(r"<published>.*?</published>", "<published>2026-11-05 at 12:00</published>",
+                 entry_2026(Entry("2611.59999", "A paper with an unreadable date", published="2026-11-20T10:00:00Z")))
+    # pages of 10: the bad entry first on page 1 and alone on page 3
+    serve(fake_api, World(searches=[bad, *good[:19], bad.replace("2611.59999", "2611.59998")]))
+    store = survey.fresh()
+    report, p = run_upd(store, fake_api, tmp_path, config=update_config(queries=1))
+    arxiv = next(s for s in report.sources if s.name == "arXiv")
+    assert report.complete and arxiv.ok, arxiv.incomplete
+    assert q(store, f"ASK {{ <{report.activity}> mskg:windowEnd ?e }}") == [{"result": True}]
+    starts = [s.query["start"][0] for s in fake_api.requests_to("/api/query")]
+    assert starts == ["0", "10", "20"]  # one request per page, none asked again
+    assert report.discovered == 19
+    skipped = [str(n) for n in p.report.problems if "cannot read" in str(n)]
+    assert len(skipped) == 2 and all("skipped" in n for n in skipped), skipped
+
+
+def test_row5_an_arxiv_search_stops_at_its_page_cap_and_says_which_cap(fake_api: FakeApi) -> None:
+    from fakeapi import fast_policy
+    from ingest import arxiv
+    from realshaped import Entry, entry_2026
+
+    world = World(searches=[entry_2026(Entry(f"2611.{70000 + i:05d}", f"Organ segmentation with prompts {i}",
+                                             published="2026-11-20T10:00:00Z")) for i in range(arxiv.MAX_PAGES + 7)])
+    serve(fake_api, world)
+    source = arxiv.ArxivSource(fast_policy(), api_url=fake_api.url + "/api/query", min_interval=0, page_size=1)
+    listing = source.search("abs:prompts", submitted_from=SINCE, submitted_until=TODAY, max_results=500)
+    assert len(listing.records) == arxiv.MAX_PAGES == len(fake_api.requests_to("/api/query"))
+    assert listing.note == (f"stopped at {arxiv.MAX_PAGES} results: read {arxiv.MAX_PAGES} pages, the most one search "
+                            "reads; narrow the query or the window to read further back")
+    assert any(listing.note in str(p) for p in source.report.problems)
+    fake_api.seen.clear()
+    cut = source.search("abs:prompts", submitted_from=SINCE, submitted_until=TODAY, max_results=5)
+    assert len(cut.records) == 5 and "(max_results)" in (cut.note or "")

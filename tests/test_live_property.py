@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +85,20 @@ def _oddities(world: World, faulted: list[str]) -> Counter:
         "null field": sum(1 for p in items for k in ("abstract", "year", "publicationDate", "journal")
                           if p.get(k) is None),
         "empty search page": len(world.empty_pages),
-        "bad arXiv date": sum(1 for e in world.searches if "<published>20" not in e),
+        "bad arXiv date": sum(1 for e in world.searches if not _readable_date(e)),
         "fault": len(faulted),
     })
+
+
+def _readable_date(entry: str) -> bool:
+    """Whether the package's feed parser reads the entry's <published> (it calls fromisoformat);
+    '2023-04-31T17:56:12Z' starts like a date and is none."""
+    m = re.search(r"<published>(.*?)</published>", entry)
+    try:
+        datetime.fromisoformat(m.group(1).strip().replace("Z", "+00:00"))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        return False
+    return True
 
 
 def _read_again(store: Any, world: World, faulted: list[str]) -> set[str]:
