@@ -39,23 +39,11 @@ from fakeapi import FakeApi  # noqa: E402
 from realshaped import serve  # noqa: E402
 from realworlds import Knobs, random_world  # noqa: E402
 
-_OUTSIDE_SURVEY = """FILTER NOT EXISTS { GRAPH ?g { ?p a mskg:Paper }
-                     FILTER(?g IN (graph:survey-list, graph:survey-db, graph:arxiv-snapshot)) }"""
-_NO_ID = "NOT EXISTS { { ?p mskg:arxivId ?i } UNION { ?p bibo:doi ?i } UNION { ?p mskg:s2PaperId ?i } }"
-COUNTS = {
-    "papers": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a mskg:Paper }",
-    "cites_edges": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b WHERE { ?a cito:cites ?b } }",
-    "preprint_dois": """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p bibo:doi ?d
-        FILTER(STRSTARTS(LCASE(?d), "10.48550/")) }""",
-    # a paper outside the survey without a title or without any identifier
-    "junk_nodes": f"""SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a mskg:Paper {_OUTSIDE_SURVEY}
-        FILTER (NOT EXISTS {{ ?p dcterms:title ?t }} || {_NO_ID}) }}""",
-    "cites_to_junk": f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?p WHERE {{ ?a cito:cites ?p .
-        {_OUTSIDE_SURVEY} FILTER {_NO_ID} }} }}""",
-    "unresolved_counted": "SELECT (SUM(?n) AS ?n) WHERE { ?p mskg:unresolvedReferenceCount ?n }",
-    "papers_with_two_citation_counts": """SELECT (COUNT(*) AS ?n) WHERE { SELECT ?p WHERE {
-        ?p mskg:citationCount ?c } GROUP BY ?p HAVING (COUNT(DISTINCT ?c) > 1) }""",
-}
+# The counting questions, one .rq file each (scripts/queries/live-path-*.rq); the prefixes come
+# from the checkout being measured (kg.queries.with_prefixes).
+_QUERY_DIR = Path(__file__).resolve().parent / "queries"
+COUNTS = {p.stem.removeprefix("live-path-").replace("-", "_"): p.read_text(encoding="utf-8")
+          for p in sorted(_QUERY_DIR.glob("live-path-*.rq"))}
 
 
 def _first(*names: str) -> Any:
