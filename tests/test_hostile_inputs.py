@@ -133,6 +133,33 @@ def test_a_bad_curation_file_stops_the_build(built: Path, tmp_path: Path, name: 
     assert graphs(built) == before
 
 
+def test_a_decision_on_an_unknown_paper_leaves_the_graph_valid(built: Path, tmp_path: Path) -> None:
+    """Row 7: a decision on a paper the graph lacks built fine, then `kg validate` failed (an
+    untitled paper typed by graph:curation). It is kept in the file, noted with its line, and
+    applied only once the paper is in the graph."""
+    import shutil
+    store = tmp_path / "copy"
+    shutil.copytree(built, store)
+    unknown = "https://w3id.org/medseg-kg/id/paper/arxiv/2699.99999"
+    path = tmp_path / "curation.toml"
+    path.write_text(f'[[decision]]\npaper = "{PAPER}"\nstatus = "rejected"\ndecided = 2026-01-01\n\n'
+                    f'[[decision]]\npaper = "{unknown}"\nstatus = "accepted"\ncategory = "Adapters for SAM"\n'
+                    "decided = 2026-01-01\n")
+    proc = kg("build", store=store, curation=path)
+    assert proc.returncode == 0, proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert f"{path} line 6: no paper {unknown} in the graph; the decision is kept" in said
+    MESSAGES["curation file: a decision on an unknown paper"] = said
+    valid = kg("validate", store=store, curation=path)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    from kg.store import Store
+
+    statuses = Store.open(store, read_only=True).select(
+        "SELECT ?p ?s WHERE { GRAPH <https://w3id.org/medseg-kg/graph/curation> "
+        "{ ?p <https://w3id.org/medseg-kg/ontology#reviewStatus> ?s } }").rows
+    assert statuses == [{"p": PAPER, "s": "rejected"}]  # the known paper's decision still applies
+
+
 def test_a_bad_review_decision_is_never_appended(built: Path, tmp_path: Path) -> None:
     path = tmp_path / "curation.toml"
     proc = kg("review", "accept", "https://w3id.org/medseg-kg/id/paper/a b>", store=built, curation=path)
