@@ -9,12 +9,12 @@ INSERT DATA { GRAPH graph:curation {
 } } ;
 INSERT { GRAPH graph:curation { ?p mskg:category ?c } }
 WHERE { VALUES ?p { <urn:mskg:take_prediction> } GRAPH graph:candidates { ?p mskg:predictedCategory ?c } } ;
-# A decision on a paper no other graph holds (no title outside graph:curation) stays in the
-# file but is not applied until `kg update` brings the paper in: applied, it typed an
+# A decision on a paper no other graph holds (typed mskg:Paper in graph:curation only) stays
+# in the file but is not applied until `kg update` brings the paper in: applied, it typed an
 # untitled paper and every later `kg validate` failed (issue #14, row 7).
 DELETE { GRAPH graph:curation { ?p ?x ?y } }
 WHERE { GRAPH graph:curation { ?p mskg:reviewStatus ?s . ?p ?x ?y }
-        FILTER NOT EXISTS { GRAPH ?g { ?p dcterms:title ?t } FILTER(?g != graph:curation) } } ;
+        FILTER NOT EXISTS { GRAPH ?g { ?p a mskg:Paper } FILTER(?g != graph:curation) } } ;
 DELETE { GRAPH graph:candidates { ?p mskg:reviewStatus ?s } }
 WHERE { GRAPH graph:candidates { ?p mskg:reviewStatus ?s } } ;
 DELETE { GRAPH graph:candidates { ?p mskg:category ?c } }
