@@ -45,8 +45,11 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
         return url or ""
     try:
         parts = urlsplit(url)
-    except ValueError:  # e.g. an invalid IPv6 literal: fall back to the text rules
-        return redact_text(url, secrets)
+    except ValueError:  # e.g. '[' in a password the user did not percent-encode
+        return _mask_known(_misread_userinfo(url), secrets)
+    beyond_authority = url.rfind("@") >= len(parts.scheme) + 3 + len(parts.netloc)
+    if beyond_authority and _MISREAD_USERINFO.match(url):
+        return _mask_known(_misread_userinfo(url), secrets)
     netloc = _mask_userinfo(parts.netloc)
     query = parts.query
     if query:
@@ -55,6 +58,26 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
             query = urlencode([(k, MASK if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe=",:*/")
     shown = urlunsplit(parts._replace(netloc=netloc, query=query))
     return _mask_known(shown, secrets)
+
+
+# user:password@host where the password holds '#', '/', '?' or '[' (not percent-encoded, as a
+# careless user types it): the standard parser ends the authority early and finds no '@'. The
+# last '@' followed by a host[:port] and the end, a path, a query or a fragment ends it here.
+_MISREAD_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^@]*:.*@[A-Za-z0-9.\-\[\]:]+(?:[/?#]|$)", re.S)
+
+
+def _misread_userinfo(url: str) -> str:
+    """A URL the standard parser cannot read, or reads ``user:pa#ss@host`` as host ``user``
+    and port ``pa``: everything from the first ``:`` after the scheme to the last ``@`` is
+    masked, the safe reading of an ambiguous URL (a rare path holding '@' is masked too).
+    (Before, the fallback went back through redact_text, which found the same URL again and
+    recursed until RecursionError.)"""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}://{user}:{MASK}@{host}" if colon else f"{scheme}://{MASK}@{host}"
 
 
 def redact_text(text: str | None, secrets: Iterable[str] = ()) -> str:

@@ -39,6 +39,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
 _EMPTY_NAMES = {"", "-", "--", "---", "n/a", "none"}
 _LINK_OPEN = re.compile(r"\]\s*\(")  # the '](' between a link's text and its URL
+_TITLE_THEN_TEXT = re.compile(r"\[([^\[\]]+)\]\s*(.*)$")  # '[Title]', then no '(url)'
 _BARE_URL = re.compile(r"https?://[^\s<>\"|]+", re.IGNORECASE)
 _CLOSER = {")": "(", "]": "["}
 _OPENER = {"(": ")", "[": "]"}
@@ -136,6 +137,12 @@ def _parse_link(cell: str) -> tuple[str, str | None, list[Note]]:
         if re.search(r"\s", url):
             notes.append(("removed spaces inside the link", "repaired"))
             url = re.sub(r"\s+", "", url)
+    elif (wrapped := _TITLE_THEN_TEXT.match(cell)) and not _BARE_URL.search(cell):
+        # '[Title]javascript:x)' or '[Title]h)ttps://...': the '(' of '](' is gone and what
+        # follows is no http(s) URL; it was kept in the title, link syntax and all
+        rest = wrapped.group(2).strip()
+        return wrapped.group(1).strip(), None, [(f"text '{rest[:60]}' after the title is no link",
+                                                 "repaired (dropped it)")] if rest else []
     elif cell.startswith("[") and "]" not in cell and not _BARE_URL.search(cell):
         return cell.lstrip("[").strip(), None, [("unclosed '[' with no link", "repaired")]
     else:

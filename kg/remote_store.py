@@ -131,6 +131,9 @@ class RemoteStore(GraphStore):
         except self._requests.Timeout as exc:
             raise StoreError(f"the SPARQL endpoint {redact(url)} did not answer within {self.timeout[1]:.0f} s "
                              "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
+        except self._requests.RequestException:  # InvalidURL and kin: its text may hold the password
+            raise StoreError(f"the store URL {redact(url)} cannot be read as a URL; a password holding #, /, ?, [ "
+                             "or @ must be percent-encoded (%23, %2F, %3F, %5B, %40)") from None
         if self._oxigraph is None:
             server = response.headers.get("Server", "").lower()
             self._oxigraph = server.startswith("oxigraph")

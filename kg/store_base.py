@@ -9,7 +9,6 @@ and nothing imports back, so there is no import cycle, lazy or not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ingest.redact import redact_text
 from kg.queries import internal, join_updates
 
 STORE_ENV = "MSKG_STORE"
@@ -29,22 +29,14 @@ STORE_ENV = "MSKG_STORE"
 
 # user:password@ (or a bare token@) in a URL's authority: greedy up to the authority's last "@",
 # since people type passwords with an unescaped "@" and requests splits at the last one too.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s@]*@)*[^/?#\s@]*@")
-_SECRET_KEYS = re.compile(r"(?i)([?&;](?:api[_-]?key|key|token|access[_-]?token|auth|password|passwd|pwd|secret)=)"
-                          r"[^&#\s'\"]+")
-
-
 def redact(text: str) -> str:
     """``text`` with the secrets a store location can carry masked: the ``user:password@`` (or
     ``token@``) of every URL, and the values of query keys such as ``api_key``, ``token`` and
     ``password``. Every message that may show a location goes through here (and every
     :class:`StoreError` does by construction), because such messages end up in terminals, CI
-    logs and bug reports."""
-    def userinfo(match: re.Match[str]) -> str:
-        user, colon, _ = match.group(0)[len(match.group(1)):-1].partition(":")
-        return f"{match.group(1)}{user}:***@" if colon else f"{match.group(1)}***@"
-
-    return _SECRET_KEYS.sub(r"\1***", _USERINFO.sub(userinfo, text))
+    logs and bug reports. The rules are :mod:`ingest.redact`'s, the one helper (this module
+    had a second set of them, which missed passwords holding '#', '/' or '?')."""
+    return redact_text(text)
 
 
 class StoreError(RuntimeError, click.ClickException):

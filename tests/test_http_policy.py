@@ -233,10 +233,9 @@ def test_the_budget_bounds_wall_time_against_a_hanging_server(fake_api: FakeApi)
     costs about the budget, not max_attempts x read_timeout (issue #14, item 9)."""
     fake_api.add("GET", "/x", Reply(200, b"{}", stall=300.0))
     policy = fast_policy(wait_budget_seconds=2, read_timeout=60, connect_timeout=10, max_attempts=5)
-    started = time.monotonic()
     with pytest.raises(BudgetExhausted) as err:
         policy.get(fake_api.url + "/x", source="test")
-    assert time.monotonic() - started < 30  # 5 x 60 s without the clip
+    assert len(fake_api.requests_to("/x")) == 1  # one attempt, clipped to the budget; 5 x 60 s without the clip
     assert "read timeout after 2 s" in str(err.value)
     assert "read timeout" in policy.report.failures[0].reason
 

@@ -35,6 +35,37 @@ def test_redact_url(url: str, shown: str) -> None:
     assert redact_url(url) == shown
 
 
+@pytest.mark.parametrize("password", ["pa#ss", "pa/ss", "pa?ss", "pa[ss", "p]a[s", "12#34", "a@b#c", "@/x", "x:/y#z"])
+def test_a_password_the_user_did_not_percent_encode_is_masked(password: str) -> None:
+    """'#', '/', '?' or '[' end the authority for the standard parser, which then saw no
+    user:password@ at all (and '[' made the fallback recurse until RecursionError)."""
+    url = f"http://reader:{password}@127.0.0.1:8890/sparql"
+    shown = "http://reader:***@127.0.0.1:8890/sparql"
+    assert redact_url(url) == shown
+    assert redact_text(f"cannot reach {url}: refused") == f"cannot reach {shown}: refused"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_passwords_are_never_shown(seed: int) -> None:
+    """Passwords of any character a shell passes in one word, unencoded, in a URL and in text."""
+    import random
+    import string
+
+    rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + "!$&()*+,;=-._~%#/?@:[]"
+    for _ in range(2000):
+        secret = rng.choice(string.ascii_letters) + "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 13)))
+        url = f"http{rng.choice(['', 's'])}://reader:{secret}@db.example.org:{rng.randint(1, 65535)}/sparql"
+        assert secret not in redact_url(url), url
+        assert secret not in redact_text(f"error: {url} (refused)"), url
+
+
+def test_a_url_without_credentials_keeps_its_host() -> None:
+    for url in ("https://api.semanticscholar.org/graph/v1/paper/search?query=a@b.org&fields=title",
+                "http://h/x#frag", "http://host:7878/query?x=1"):
+        assert redact_url(url) == url
+
+
 def test_redact_text_finds_urls_and_stray_keys_and_known_secrets() -> None:
     text = ("cannot reach http://u:pw1@h:1/sparql (HTTPConnectionPool(host='h', port=1): Max retries exceeded "
             "with url: /x?api_key=k3y&a=1) header x-api-key: S2KEY")
@@ -114,6 +145,18 @@ def test_a_connection_error_never_prints_the_store_password(tmp_path: Path) -> N
         proc = kg("--store", f"http://admin:{SECRET}@127.0.0.1:{port}/", *command, tmp_path=tmp_path)
         assert proc.returncode != 0 and "Traceback" not in proc.stderr
         assert SECRET not in proc.stdout + proc.stderr and "admin:***@" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("secret", ["se#cret", "se/cret", "se?cret", "se[cret"])
+def test_a_password_that_is_not_percent_encoded_is_never_printed(tmp_path: Path, secret: str) -> None:
+    """requests reads 'admin:se' as host and port and raised InvalidURL, a traceback that
+    printed the password's first part; and the redactor did not see the password at all."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = kg("--store", f"http://admin:{secret}@127.0.0.1:{port}/sparql", "stats", tmp_path=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "cret" not in proc.stdout + proc.stderr and "admin:***@127.0.0.1" in proc.stderr, proc.stderr
 
 
 def test_query_results_keep_their_values(tmp_path: Path) -> None:

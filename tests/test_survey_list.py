@@ -151,6 +151,21 @@ def test_unbalanced_brackets_are_repaired_and_reported(tmp_path: Path, cell: str
     assert [p for p in survey.problems if p.line == 4 and p.action.startswith("repaired") and "link" in p.reason]
 
 
+@pytest.mark.parametrize("cell,rest", [
+    ("[Title]javascript:alert(1))", "javascript:alert(1))"),
+    ("[Title]h)ttps://arxiv.org/abs/2401.00011)", "h)ttps://arxiv.org/abs/2401.00011)"),
+    ("[Title]//evil.example/x)", "//evil.example/x)"),
+])
+def test_a_title_followed_by_what_is_no_link_keeps_the_title_alone(tmp_path: Path, cell: str, rest: str) -> None:
+    """The '(' of '](' lost: the link text is no http(s) URL. It was kept in the title, link
+    syntax and all ('[Title]javascript:alert(1))'); now the title stands alone and the row says
+    what was dropped."""
+    survey = parse_survey_list(tmp_path / "l.md", text=_one_table(f"| M | {cell} | Adapters for SAM | --- |"))
+    (row,) = survey.rows
+    assert (row.title, row.link) == ("Title", None)
+    assert [p for p in survey.problems if p.line == 4 and f"text '{rest}' after the title is no link" in p.reason]
+
+
 def test_balanced_brackets_stay(tmp_path: Path) -> None:
     cell = "[A (b) title](https://en.wikipedia.org/wiki/A_(b))"
     survey = parse_survey_list(tmp_path / "l.md", text=_one_table(f"| M | {cell} | Adapters for SAM | --- |"))

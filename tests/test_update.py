@@ -417,6 +417,25 @@ def test_cli_update_kill_9_leaves_the_store_intact_and_the_lock_refuses_a_concur
     assert _store_quads(tmp_path / "store") == before
 
 
+def test_two_stores_in_one_folder_have_a_lock_each(tmp_path: Path, fake_api: FakeApi) -> None:
+    """Issue #14, row 11: the lock was the folder's ``update.lock``, so a `kg update` on one
+    store refused every other store of its folder. Now it is named after its store."""
+    from kg.paths import lock_file
+
+    serve(fake_api)
+    env = _env(tmp_path, fake_api.url)
+    store, other = tmp_path / "store", tmp_path / "other"
+    assert _kg("build", env=env).returncode == 0
+    assert lock_file(store).parent == tmp_path and store.name in lock_file(store).name
+    assert lock_file(store) != lock_file(other)
+    with update_lock(lock_file(other)):  # a `kg update` running on the other store of the folder
+        beside = _kg("update", "--since", "2026-10-01", "--no-cache", env=env)
+    assert beside.returncode == 0, beside.stderr
+    with update_lock(lock_file(store)):  # and one on this store still refuses a second run
+        second = _kg("update", "--since", "2026-10-01", "--no-cache", env=env)
+    assert second.returncode == 3 and "another `kg update` is running" in second.stderr
+
+
 def test_cli_update_then_review_round_trip_survives_a_rebuild(tmp_path: Path, fake_api: FakeApi) -> None:
     serve(fake_api)
     env = _env(tmp_path, fake_api.url)
