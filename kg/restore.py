@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.derived import has_derived, refresh
 from kg.store import Store, StoreError, store_url
 from kg.vocab import SURVEY_DB
 
@@ -47,6 +48,8 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
         store = Store.open(location)
         _refuse_if_not_empty(store)
         store.bulk_load(source, fmt, graph)
+        if not has_derived(store):
+            refresh(store)
         return sum(store.graph_sizes().values())
     target = Path(location).expanduser()
     if target.exists() and any(target.iterdir()):
@@ -56,6 +59,11 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
     try:
         store = Store(staging)
         store.bulk_load(source, fmt, graph, trusted=False)
+        # A dump is loaded as files, not written through updates: a dump without the derived
+        # graph (an older version's, kg.synthetic's) gets it here, from what was loaded; a dump
+        # with it is restored as it was (kg validate checks it agrees).
+        if not has_derived(store):
+            refresh(store)
         count = store.quad_count()
         del store  # close it (and release its lock) before it moves
     except BaseException:
