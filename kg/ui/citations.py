@@ -95,8 +95,8 @@ def _edges_around(path: str, version: str, focus: str, radius: int) -> list[tupl
         if not frontier:
             break
     if frontier:
-        edges |= {(str(r["a"]), str(r["b"]))
-                  for r in store.select(internal("citation-edges-among", papers=sorted(frontier))).rows}
+        rows = store.select(internal("citations-from", papers=sorted(frontier))).rows
+        edges |= {(a, b) for a, b in ((str(r["a"]), str(r["b"])) for r in rows) if b in frontier}
     return sorted(edges)
 
 
