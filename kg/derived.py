@@ -55,7 +55,7 @@ def ranked_citations(store: GraphStore) -> tuple[list[tuple[str, float]], int, i
 def write_pagerank(store: GraphStore) -> None:
     """Recompute the PageRank rows from the citation links as they are now, and write them."""
     ranked, links, citing = ranked_citations(store)
-    store.update(pagerank_update(map_pagerank(ranked[:TOP_PAPERS], links, citing)))
+    store.update(pagerank_update(map_pagerank(ranked[:TOP_PAPERS], links, citing)), derive=False)
 
 
 def refresh(store: GraphStore, informed_by: URIRef | None = None) -> None:

@@ -216,12 +216,13 @@ class RemoteStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the store at {self.display_location} was opened read-only")
 
-    def update(self, sparql: str, then: str | list[str] = "") -> None:
+    def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
         """Run ``sparql``; the merge follows it, in the same request (Oxigraph) or the next
         (Virtuoso); ``then`` (the derived graph's update) runs after that merge, in the same
         request where the server keeps one."""
         self._writable()
         self._ensure_contact()
+        then = self.derived_then(then, derive)
         changed = touched_graphs(sparql)
         if self._virtuoso and changed is None:
             # The graphs to merge are known only afterwards (Virtuoso's GRAPH ?g also reaches its

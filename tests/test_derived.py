@@ -68,7 +68,7 @@ def test_the_apps_derived_questions_give_the_computed_rows(store: Store, derived
 def test_class_counts_read_the_derived_graph_and_fall_back_when_it_is_absent(store_dir: Path, tmp_path: Path) -> None:
     copy = _copy(store_dir, tmp_path)
     derived = class_counts(copy)
-    copy.update(internal("drop-graph", graph=str(DERIVED)))
+    copy.update(internal("drop-graph", graph=str(DERIVED)), derive=False)
     assert not has_derived(copy) and pagerank_rows(copy) is None
     assert class_counts(copy) == derived  # computed on the spot, the same numbers
     assert derived_problems(copy) == []  # nothing to check on a store without it
@@ -96,9 +96,12 @@ def test_a_write_and_its_aggregates_land_together_and_a_write_without_them_fails
     assert [p for p in derived_problems(copy) if "'pagerank'" in p]
     write_pagerank(copy)
     assert pagerank_rows(copy) is not None and derived_problems(copy) == []
-    copy.update(insert_update(CANDIDATES, _candidate(2)))  # facts written without their aggregates
+    copy.update(insert_update(CANDIDATES, _candidate(2)), derive=False)  # as a client outside kg would
     problems = derived_problems(copy)
     assert any("'class-counts'" in p for p in problems), problems
+    copy.update(insert_update(CANDIDATES, _candidate(3)))  # any write through the store derives them
+    assert dict(stored_rows(copy)["class-counts"])["papers"] == papers + 3
+    assert not [p for p in derived_problems(copy) if "'class-counts'" in p]
 
 
 def test_validate_fails_naming_a_tampered_aggregate(store_dir: Path, tmp_path: Path) -> None:
@@ -109,7 +112,7 @@ def test_validate_fails_naming_a_tampered_aggregate(store_dir: Path, tmp_path: P
     iri = next(r["s"] for r in rows if r["p"] == str(MSKG.aggregateSubject) and r["o"] == row["subject"]
                and any(x["s"] == r["s"] and x["o"] == row["framework"] for x in rows))
     bad.add((URIRef(iri), MSKG.bestDice, Literal("1.5", datatype=XSD.decimal)))
-    copy.update(insert_update(DERIVED, bad))
+    copy.update(insert_update(DERIVED, bad), derive=False)
     problems = derived_problems(copy)
     assert len(problems) == 1 and "aggregate 'best-dice' disagrees" in problems[0], problems
     del copy

@@ -58,7 +58,7 @@ INSERT { GRAPH graph:derived { ?row a mskg:AggregateRow ; mskg:aggregateName "be
                                mskg:aggregateFramework ?f ; mskg:bestDice ?best } }
 WHERE {
   { SELECT ?d ?f (MAX(?dice) AS ?best) WHERE {
-      ?r a mskg:Result ; mskg:dataset ?d ; mskg:dice ?dice ; mskg:model/mskg:framework ?f } GROUP BY ?d ?f }
+      ?r mskg:dice ?dice ; mskg:dataset ?d ; mskg:model ?m . ?m mskg:framework ?f } GROUP BY ?d ?f }
   BIND(IRI(CONCAT(STR(id:), "aggregate/best-dice/", MD5(CONCAT(STR(?d), "|", STR(?f))))) AS ?row)
 } ;
 INSERT { GRAPH graph:derived { ?row a mskg:AggregateRow ; mskg:aggregateName "leaderboard-datasets" ;
