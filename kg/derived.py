@@ -42,6 +42,15 @@ def derive_update(informed_by: URIRef | None) -> list[str]:
     return [internal("derive-aggregates"), derivation_update(act, informed_by, now, now)]
 
 
+def derived_then(store: GraphStore, then: str | list[str], derive: bool) -> str | list[str]:
+    """What a write runs after its merge: ``then`` when given, else (``derive``) the derived
+    graph's update when the store holds one, so that no write through the store leaves the
+    aggregates behind the facts (the stores ask this for every write)."""
+    if then or not derive:
+        return then
+    return derive_update(None) if has_derived(store) else ""
+
+
 def ranked_citations(store: GraphStore) -> tuple[list[tuple[str, float]], int, int]:
     """Every paper of the citation graph with its PageRank, most central first, with the graph's
     links and citing papers."""

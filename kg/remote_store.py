@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.derived import derived_then
 from kg.queries import internal, join_updates
 from kg.store_merge import merged_then, merged_update, remerge_update, touched_graphs
 from kg.vocab import MERGED
@@ -222,7 +223,7 @@ class RemoteStore(GraphStore):
         request where the server keeps one."""
         self._writable()
         self._ensure_contact()
-        then = self.derived_then(then, derive)
+        then = derived_then(self, then, derive)
         changed = touched_graphs(sparql)
         if self._virtuoso and changed is None:
             # The graphs to merge are known only afterwards (Virtuoso's GRAPH ?g also reaches its

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.derived import derived_then
 from kg.queries import internal
 from kg.remote_store import RemoteStore
 from kg.store_base import (
@@ -212,15 +213,15 @@ class Store(GraphStore):
         extra = touched_graphs(extra_update) if extra_update.strip() else set()
         changed = None if extra is None else {str(g) for g in graphs} | extra
         with self._writing("write", "the stored graph is unchanged"):
-            self._ox.update(merged_then(update, changed, self._named(), self.derived_then(then, True)))
+            self._ox.update(merged_then(update, changed, self._named(), derived_then(self, then, True)))
         return count
 
     def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
-        """Run a SPARQL update on the named graphs; the merged default graph follows it in the
-        same transaction (an update must write named graphs only: the default graph is the merge);
-        ``then`` (:mod:`kg.derived`) runs after that merge, in it too: it reads the facts as written."""
+        """A SPARQL update of named graphs only (the default graph is their merge, which follows in the
+        same transaction), then ``then`` (:mod:`kg.derived`) in it too, reading the facts as written."""
+        after = derived_then(self, then, derive)
         with self._writing("update", "the stored graph is unchanged"):
-            self._ox.update(merged_then(sparql, touched_graphs(sparql), self._named(), self.derived_then(then, derive)))
+            self._ox.update(merged_then(sparql, touched_graphs(sparql), self._named(), after))
 
     def _named(self) -> list[str]:
         return [g.value for g in self._ox.named_graphs()]

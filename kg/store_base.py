@@ -199,16 +199,6 @@ class GraphStore:
 
     # -- what each engine supplies ---------------------------------------------------------
 
-    def derived_then(self, then: str | list[str], derive: bool) -> str | list[str]:
-        """What a write runs after its merge: ``then`` when given, else (``derive``) the derived
-        graph's update when the store holds one, so that no write through the store leaves the
-        aggregates behind the facts (kg.derived; imported here, since it builds on this module)."""
-        if then or not derive:
-            return then
-        from kg.derived import derive_update, has_derived
-
-        return derive_update(None) if has_derived(self) else ""
-
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "", then: str | list[str] = "") -> int:
         """Replace each named graph's content in one request; the number of triples written.
         ``then`` runs after the write's merge, in the same request (see :meth:`update`)."""
@@ -216,7 +206,7 @@ class GraphStore:
 
     def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
         """Run ``sparql`` on the named graphs, then ``then`` (the derived graph's update, which
-        reads the merge as ``sparql`` left it; by default :meth:`derived_then`) in the same request."""
+        reads the merge as ``sparql`` left it; by default :func:`kg.derived.derived_then`) in the same request."""
         raise NotImplementedError
 
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
