@@ -207,8 +207,7 @@ class Store(GraphStore):
             raise write_failure(self.path, action, exc, outcome) from exc
 
     def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "", then: str | list[str] = "") -> int:
-        """Replace each named graph's content in one transaction (``then`` as in :meth:`update`):
-        readers see the old graphs or the new ones, never a mix; a failure leaves the store as it was."""
+        """Replace each named graph's content in one transaction (old graphs or new, never a mix)."""
         update, count = replace_graphs_update(graphs, extra_update)
         extra = touched_graphs(extra_update) if extra_update.strip() else set()
         changed = None if extra is None else {str(g) for g in graphs} | extra
