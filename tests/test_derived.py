@@ -17,7 +17,7 @@ from kg.cli import main
 from kg.derived import (TOP_PAPERS, derive_update, derived_problems, expected_rows, has_derived, pagerank_rows,
                         ranked_citations, stored_rows, write_pagerank)
 from kg.mapping import insert_update
-from kg.queries import internal
+from kg.queries import internal, with_prefixes
 from kg.restore import restore
 from kg.stats import class_counts
 from kg.store import Store
@@ -148,3 +148,18 @@ def test_the_views_neighbourhood_from_the_store_is_the_one_in_memory(tmp_path: P
         want = neighbourhood(full, focus, radius) if focus in full else nx.DiGraph()
         got = set(_edges_around(str(tmp_path / "s"), "v", focus, radius))
         assert got == set(want.edges), (focus, radius)
+
+
+def test_the_provenance_graph_keeps_one_derivation_whatever_the_number_of_writes(
+        store: Store, store_dir: Path, tmp_path: Path) -> None:  # store: the build has run
+    """Every write recomputes the aggregates; the derived graph's provenance is its last
+    derivation's, so the provenance graph does not grow by an activity per write."""
+    copy = _copy(store_dir, tmp_path)
+    ask = "SELECT ?a WHERE { GRAPH graph:provenance { ?a a mskg:Derivation } }"
+    for n in range(1, 4):
+        copy.update(insert_update(CANDIDATES, _candidate(n)))
+        derivations = [r["a"] for r in copy.select(with_prefixes(ask)).rows]
+        assert len(derivations) == 1, derivations
+    generated = copy.select(with_prefixes(
+        f"SELECT ?a WHERE {{ GRAPH graph:provenance {{ <{DERIVED}> prov:wasGeneratedBy ?a }} }}")).rows
+    assert [r["a"] for r in generated] == derivations

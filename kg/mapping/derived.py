@@ -10,7 +10,7 @@ from datetime import datetime
 from rdflib import Graph, Literal, URIRef
 
 from kg.mapping.runs import AGENT
-from kg.queries import internal
+from kg.queries import internal, join_updates
 from kg.vocab import DERIVED, ID, MSKG, PROV, RDF, RDFS, XSD
 
 
@@ -58,4 +58,6 @@ def derivation_update(act: URIRef, informed_by: URIRef | None, started: datetime
         g.add((act, PROV.wasInformedBy, informed_by))
     g.add((DERIVED, RDF.type, PROV.Entity))
     g.add((DERIVED, PROV.wasGeneratedBy, act))
-    return internal("record-run", graphs=[str(DERIVED)], data=g.serialize(format="nt"))
+    # One derivation is kept: the one that wrote the derived graph as it is.
+    return join_updates([internal("drop-derivations"),
+                         internal("record-run", graphs=[str(DERIVED)], data=g.serialize(format="nt"))])
