@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 
 from kg.mapping.runs import AGENT
-from kg.mapping.terms import decimal_literal
 from kg.queries import internal, join_updates
 from kg.vocab import DERIVED, ID, MSKG, PROV, RDF, RDFS, XSD
 
@@ -19,13 +17,6 @@ from kg.vocab import DERIVED, ID, MSKG, PROV, RDF, RDFS, XSD
 def _row(name: str, key: str) -> URIRef:
     # The same IRI for the same row in every write (a hash of its key), as the store mints them.
     return ID[f"aggregate/{name}/{hashlib.md5(key.encode('utf-8')).hexdigest()}"]
-
-
-def rank_literal(rank: float) -> Literal:
-    """A rank as an xsd:decimal of 12 significant digits (networkx stops at a tolerance of 1e-6
-    anyway). Not a double: rdflib's Turtle writer keeps 7 digits of a double and JSON-LD 16, so
-    no double literal survives every export as it was stored."""
-    return decimal_literal(Decimal(f"{rank:.12g}"))
 
 
 def map_pagerank(ranked: list[tuple[str, float]], links: int, citing: int) -> Graph:
@@ -38,7 +29,7 @@ def map_pagerank(ranked: list[tuple[str, float]], links: int, citing: int) -> Gr
         g.add((row, RDF.type, MSKG.AggregateRow))
         g.add((row, MSKG.aggregateName, Literal("pagerank")))
         g.add((row, MSKG.aggregateSubject, URIRef(paper)))
-        g.add((row, MSKG.pageRank, rank_literal(rank)))
+        g.add((row, MSKG.pageRank, Literal(float(rank), datatype=XSD.double)))
         g.add((row, MSKG.pageRankPosition, Literal(position, datatype=XSD.integer)))
     row = _row("citation-graph", "citation-graph")
     g.add((row, RDF.type, MSKG.AggregateRow))
