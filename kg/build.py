@@ -21,7 +21,6 @@ from ingest.survey import BUNDLED_DATABASE, BUNDLED_SURVEY_LIST, load_survey_dat
 from ingest.curation import latest_decisions
 from kg.mapping import Mapped, Run, curation_update, provenance_update
 from kg.mapping.survey import map_survey_reported
-from kg.derived import derive_update, write_pagerank
 from kg.known_models import known_names_in, known_papers, known_papers_in
 from kg.mapping.curated import curated_facts
 from kg.paths import curation_file, results_table_file
@@ -108,10 +107,7 @@ def build(store: Store, survey_list: Path | None = None, database: Path | None =
     # Human decisions are re-applied by every build, in the same transaction.
     adoption = adoption_update(store, curation_file(store.url or store.path))  # the taxonomy version in force
     curation = _curation_update_for(store, mapped)
-    # The aggregates follow in the same transaction; PageRank (networkx) right after it (kg.derived).
-    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, curation, adoption]),
-                                   then=derive_update(run.iri))
-    write_pagerank(store)
+    triples = store.replace_graphs(mapped.graphs, join_updates([provenance, curation, adoption]))
     store.flush()
     return BuildReport(
         counts=mapped.counts, triples=triples, problems=problems, notes=notes, backbone_notes=backbone_notes,

@@ -18,9 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.derived import derived_then
 from kg.queries import internal, join_updates
-from kg.store_merge import merged_then, merged_update, remerge_update, touched_graphs
+from kg.store_merge import merged_update, remerge_update, touched_graphs
 from kg.vocab import MERGED
 from kg.store_base import (
     STORE_ENV,
@@ -220,27 +219,19 @@ class RemoteStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the store at {self.display_location} was opened read-only")
 
-    def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
-        """Run ``sparql``; the merge follows it, in the same request (Oxigraph) or the next
-        (Virtuoso); ``then`` (the derived graph's update) runs after that merge, in the same
-        request where the server keeps one."""
+    def update(self, sparql: str) -> None:
+        """Run ``sparql``; the merge follows it, in the same request (Oxigraph) or the next (Virtuoso)."""
         self._writable()
         self._ensure_contact()
-        then = derived_then(self, then, derive)
         changed = touched_graphs(sparql)
         if self._virtuoso and changed is None:
             # The graphs to merge are known only afterwards (Virtuoso's GRAPH ?g also reaches its
             # system graphs, so they are named); it applies a request in parts anyway.
             self._post_update(sparql)
             self._post_update(remerge_update(self.named_graphs(), self._merge_graph))
-            for part in [then] if isinstance(then, str) else then:
-                if part.strip():
-                    self._post_update(merged_update(part, touched_graphs(part), self.named_graphs(), self._merge_graph))
             return
         if self._oxigraph or self._virtuoso:
-            sparql = merged_then(sparql, changed, self.named_graphs(), then, self._merge_graph)
-        else:  # the server merges the named graphs for each query: nothing to keep
-            sparql = join_updates([sparql, *([then] if isinstance(then, str) else then)])
+            sparql = merged_update(sparql, changed, self.named_graphs(), self._merge_graph)
         self._post_update(sparql)
 
     def _post_update(self, sparql: str) -> None:
@@ -249,11 +240,11 @@ class RemoteStore(GraphStore):
         if response.status_code not in (200, 201, 204):
             raise self._fail(response, "update")
 
-    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "", then: str | list[str] = "") -> int:
+    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
         """Replace each named graph's content in ONE update request (atomic where the server
         applies a request in one transaction, as Oxigraph and Fuseki/TDB2 do)."""
         update, count = replace_graphs_update(graphs, extra_update, VIRTUOSO_BLOCK if self._virtuoso else None)
-        self.update(update, then)
+        self.update(update)
         return count
 
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None, chunk: int = 50_000) -> None:

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.derived import has_derived, refresh
-from kg.queries import internal
-from kg.store import GraphStore, Store, StoreError, store_url
+from kg.store import Store, StoreError, store_url
 from kg.vocab import SURVEY_DB
 
 FORMATS = {
@@ -49,7 +47,6 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
         store = Store.open(location)
         _refuse_if_not_empty(store)
         store.bulk_load(source, fmt, graph)
-        _derive_if_missing(store)
         return sum(store.graph_sizes().values())
     target = Path(location).expanduser()
     if target.exists() and any(target.iterdir()):
@@ -59,7 +56,6 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
     try:
         store = Store(staging)
         store.bulk_load(source, fmt, graph, trusted=False)
-        _derive_if_missing(store)
         count = store.quad_count()
         del store  # close it (and release its lock) before it moves
     except BaseException:
@@ -69,15 +65,6 @@ def restore(location: str | Path, source: Path, fmt_name: str | None = None, gra
         shutil.rmtree(target)  # an empty store: nothing is lost
     staging.rename(target)
     return count
-
-
-def _derive_if_missing(store: GraphStore) -> None:
-    """A dump is loaded as files, not written through updates: a graph of medseg-kg (one with a
-    run in its provenance) restored without the derived graph (an older version's dump,
-    kg.synthetic's) gets it here, from what was loaded. A dump with it is restored as it was
-    (kg validate checks it agrees), and other RDF is left exactly as loaded."""
-    if not has_derived(store) and store.select(internal("last-run")).rows:
-        refresh(store)
 
 
 def _refuse_if_not_empty(store: Store) -> None:

@@ -12,15 +12,11 @@ KINDS = ("models", "papers", "datasets", "results", "taxonomy sections", "taxono
 
 
 def class_counts(store: Store) -> dict[str, int]:
-    """Every kind of :data:`KINDS` with its count (0 when absent), and the citation links: as the
-    last write derived them (graph:derived, kg.derived), else asked now (a store written before)."""
-    found = {r["what"]: int(r["n"]) for r in store.select(internal("derived-class-counts")).rows}
-    if not found:
-        found = {r["what"]: int(r["n"]) for r in store.select(internal("class-counts")).rows}
-        cites = store.select(internal("citation-count")).rows
-        found["citations (cito:cites)"] = int(cites[0]["n"]) if cites else 0
+    """Every kind of :data:`KINDS` with its count (0 when absent), and the citation links."""
+    found = {r["what"]: int(r["n"]) for r in store.select(internal("class-counts")).rows}
     counts = {kind: found.get(kind, 0) for kind in KINDS}
-    counts["citations (cito:cites)"] = found.get("citations (cito:cites)", 0)
+    cites = store.select(internal("citation-count")).rows
+    counts["citations (cito:cites)"] = int(cites[0]["n"]) if cites else 0
     return counts
 
 

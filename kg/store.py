@@ -34,7 +34,6 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.derived import derived_then
 from kg.queries import internal
 from kg.remote_store import RemoteStore
 from kg.store_base import (
@@ -49,7 +48,7 @@ from kg.store_base import (
     to_python,
 )
 from kg.store_load import PIECE_BYTES, load_line_pieces
-from kg.store_merge import merged_then, remerge_update, touched_graphs
+from kg.store_merge import merged_update, remerge_update, touched_graphs
 from kg.store_disk import (
     READ_RETRY_DELAYS_S,
     being_rewritten,
@@ -144,21 +143,21 @@ class Store(GraphStore):
         except (OSError, RuntimeError) as exc:
             raise write_failure(self.path, action, exc, outcome) from exc
 
-    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "", then: str | list[str] = "") -> int:
-        """Replace each named graph's content in one transaction (old graphs or new, never a mix)."""
+    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
+        """Replace each named graph's content in one transaction: readers see the old graphs
+        or the new ones, never a mix, and a failure (or a kill) leaves the store as it was."""
         update, count = replace_graphs_update(graphs, extra_update)
         extra = touched_graphs(extra_update) if extra_update.strip() else set()
         changed = None if extra is None else {str(g) for g in graphs} | extra
         with self._writing("write", "the stored graph is unchanged"):
-            self._ox.update(merged_then(update, changed, self._named(), derived_then(self, then, True)))
+            self._ox.update(merged_update(update, changed, self._named()))
         return count
 
-    def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
-        """A SPARQL update of named graphs only (the default graph is their merge, which follows in the
-        same transaction), then ``then`` (:mod:`kg.derived`) in it too, reading the facts as written."""
-        after = derived_then(self, then, derive)
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update on the named graphs; the merged default graph follows it in the
+        same transaction (an update must write named graphs only: the default graph is the merge)."""
         with self._writing("update", "the stored graph is unchanged"):
-            self._ox.update(merged_then(sparql, touched_graphs(sparql), self._named(), after))
+            self._ox.update(merged_update(sparql, touched_graphs(sparql), self._named()))
 
     def _named(self) -> list[str]:
         return [g.value for g in self._ox.named_graphs()]

@@ -191,14 +191,11 @@ class GraphStore:
 
     # -- what each engine supplies ---------------------------------------------------------
 
-    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "", then: str | list[str] = "") -> int:
-        """Replace each named graph's content in one request; the number of triples written.
-        ``then`` runs after the write's merge, in the same request (see :meth:`update`)."""
+    def replace_graphs(self, graphs: dict[URIRef, Graph], extra_update: str = "") -> int:
+        """Replace each named graph's content in one request; the number of triples written."""
         raise NotImplementedError
 
-    def update(self, sparql: str, then: str | list[str] = "", derive: bool = True) -> None:
-        """Run ``sparql`` on the named graphs, then ``then`` (the derived graph's update, which
-        reads the merge as ``sparql`` left it; by default :func:`kg.derived.derived_then`) in the same request."""
+    def update(self, sparql: str) -> None:
         raise NotImplementedError
 
     def bulk_load(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:

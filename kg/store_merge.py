@@ -72,21 +72,6 @@ def merged_update(update: str, graphs: Iterable[str] | None, named: Iterable[str
                          internal(f"merge-graphs{suffix}", graphs=changed, **target)])
 
 
-def merged_then(update: str, graphs: set[str] | None, named: Iterable[str], then: str | list[str] = "",
-                into: str | None = None) -> str:
-    """:func:`merged_update` of ``update``, followed in the same request by that of each part of
-    ``then`` in turn, which therefore reads the merge as the parts before left it (the derived
-    graph's update aggregates the merged default graph: each part is merged after it, since
-    the wrapper takes a part's graphs out of the merge before the part runs)."""
-    parts = [then] if isinstance(then, str) else list(then)
-    out, after = [merged_update(update, graphs, named, into)], set(named) | (graphs or set())
-    for part in (p for p in parts if p.strip()):
-        touched = touched_graphs(part)
-        out.append(merged_update(part, touched, after, into))
-        after |= touched or set()
-    return join_updates(out)
-
-
 def remerge_update(sources: list[str] | None = None, into: str | None = None) -> str:
     """The update that rebuilds the merge from every named graph (``sources``, when the merge
     lives in the named graph ``into``)."""

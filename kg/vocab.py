@@ -14,7 +14,6 @@ __all__ = [
     "PREFIXES", "TAXONOMY_SCHEME", "FRAMEWORK_SCHEME", "ADAPTATION_STRATEGY_SCHEME", "short_iri",
     "ONTOLOGY_GRAPH", "SURVEY_LIST", "SURVEY_DB", "ARXIV_SNAPSHOT", "ARXIV", "SEMANTIC_SCHOLAR", "CANDIDATES",
     "CURATION", "SURVEY_LIST_UPSTREAM", "PROVENANCE", "SURVEY_GRAPHS", "TAXONOMY_STAGED", "TAXONOMY_IN_FORCE",
-    "DERIVED",
 ]
 
 
@@ -123,20 +122,6 @@ class MSKG(DefinedNamespace):
     decidedBy: URIRef  # Paper, Model or Result -> who made the curation decision behind it
     windowStart: URIRef
     windowEnd: URIRef
-    # the derived graph: aggregates computed once per write (kg.derived)
-    AggregateRow: URIRef
-    Derivation: URIRef  # a prov:Activity (subclass), not counted among the runs
-    aggregateName: URIRef
-    aggregateKey: URIRef
-    aggregateYear: URIRef
-    aggregateCount: URIRef
-    aggregateModels: URIRef
-    aggregatePapers: URIRef
-    aggregateSubject: URIRef
-    aggregateFramework: URIRef
-    bestDice: URIRef
-    pageRank: URIRef
-    pageRankPosition: URIRef
 
 
 class CITO(DefinedNamespace):
@@ -186,9 +171,6 @@ TAXONOMY_STAGED = GRAPH["taxonomy-staged"]
 # written (Virtuoso 7); the embedded store and Oxigraph keep it in the default graph (kg.store_merge).
 MERGED = GRAPH["merged"]
 TAXONOMY_IN_FORCE = GRAPH["taxonomy-in-force"]  # the one scheme a maintainer adopted (absent: id:taxonomy)
-# What every visit would otherwise recompute (counts, best Dice, the taxonomy's counts, the
-# citation graph's PageRank), written by each write with the facts it is computed from (kg.derived).
-DERIVED = GRAPH["derived"]
 #: the graphs that describe the survey's own papers (the papers a live refresh tracks)
 SURVEY_GRAPHS = (SURVEY_LIST, SURVEY_DB, ARXIV_SNAPSHOT)
 

@@ -12,7 +12,7 @@ from apptest import no_exception, page, point_app_at
 
 from kg.queries import internal
 from kg.store import Store
-from kg.ui.citations import neighbourhood
+from kg.ui.graphs import neighbourhood
 from kg.ui.results import DEFAULT_DATASETS, chosen_datasets, numbers_of_kind
 from kg.views import lineage_depth, lineage_depths
 

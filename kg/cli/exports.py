@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from kg.cli.common import console, open_store
-from kg.store_base import GraphStore
 
 RDF_AND_TABLES = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "csv")
 FORMATS = (*RDF_AND_TABLES, "bibtex", "survey-md", "release")
@@ -105,7 +104,6 @@ def validate(ctx: click.Context, max_shown: int, release_dir: Path | None) -> No
     if not merge and store.keeps_merge:
         console.print("[green]merge[/green]: the default graph is the merge of the named graphs, each triple once")
     failed = failed or bool(merge)
-    failed = _check_derived(store) or failed
     if release_dir is not None:
         from kg.release import check_release
 
@@ -117,18 +115,6 @@ def validate(ctx: click.Context, max_shown: int, release_dir: Path | None) -> No
             console.print(f"[green]release[/green] {release_dir}: the description agrees with the dump")
     if failed:
         sys.exit(1)
-
-
-def _check_derived(store: GraphStore) -> bool:
-    """Print whether the derived graph agrees with the facts (recomputed); True when it does not."""
-    from kg.derived import derived_problems, has_derived
-
-    problems = derived_problems(store)
-    for problem in problems:
-        console.print(f"  [red]derived[/red]: {problem}")
-    if not problems and has_derived(store):
-        console.print("[green]derived[/green]: every aggregate of graph:derived agrees with the facts")
-    return bool(problems)
 
 
 def _print_results(results: list, max_shown: int) -> None:  # type: ignore[type-arg]

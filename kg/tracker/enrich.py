@@ -40,7 +40,6 @@ from ingest.http import HttpPolicy, SourceError
 from ingest.ids import split_doi
 from ingest.records import Listing, PaperRecord
 from ingest.semantic_scholar import SemanticScholarSource
-from kg.derived import derive_update, write_pagerank
 from kg.mapping import Run, map_citation, map_live_record, provenance_update
 from kg.mapping.live import StoredIds, map_unresolved_references
 from kg.queries import internal, join_updates
@@ -311,8 +310,7 @@ def enrich(store: Store, *, policy: HttpPolicy, use_arxiv: bool = True, use_s2: 
         updates.append(internal("repair-arxiv-dois", graphs=[str(ARXIV), str(SEMANTIC_SCHOLAR), str(CANDIDATES)]))
         updates.append(provenance_update(prov, datetime.now(timezone.utc), counts=counts, comments=comments,
                                          graphs=written))
-        store.update(join_updates(updates), then=derive_update(prov.iri))  # the aggregates, in the same transaction
-        write_pagerank(store)  # the citation links changed: networkx ranks them again (kg.derived)
+        store.update(join_updates(updates))
         store.flush()
         activity = str(prov.iri)
     return EnrichReport(outcomes, run.conflicts, activity, time.perf_counter() - t0, prov.started)

@@ -19,7 +19,6 @@ from typing import Any
 
 from ingest.curation import Decision, latest_decisions
 from ingest.ids import normalise_arxiv_id, normalise_doi
-from kg.derived import derive_update
 from kg.known_models import known_names, known_papers
 from kg.mapping import curation_update
 from kg.mapping.curated import curated_facts
@@ -177,7 +176,6 @@ def apply_curation(store: Store, path: Path | None, results_table: Path | None =
     decisions = latest_decisions(path) if path is not None and path.exists() else {}
     table = results_table if results_table is not None and results_table.exists() else None
     extra = curated_facts(decisions.values(), known_names(store), table, known_papers(store))
-    # A decision moves models, papers and results: the aggregates follow in the same transaction.
-    store.update(curation_update(decisions, extra), then=derive_update(None))
+    store.update(curation_update(decisions, extra))
     store.flush()
     return len(decisions)

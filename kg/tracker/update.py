@@ -30,7 +30,6 @@ from rdflib import Graph, Literal, URIRef
 
 from ingest.curation import Decision, latest_decisions
 from ingest.http import HttpPolicy
-from kg.derived import derive_update, write_pagerank
 from kg.known_models import known_names, known_papers, known_papers_in
 from kg.mapping import Run, curation_update, insert_update, map_citation, provenance_update
 from kg.mapping.curated import curated_facts
@@ -153,9 +152,7 @@ def _write(store: Store, report: UpdateReport, run: Run, placed: Placement, cite
         curation_update(decisions, _curated_facts(store, decisions, placed)), adoption_update(store, curation_file),
         provenance_update(run, datetime.now(timezone.utc), counts=counts, comments=comments, graphs=written,
                           extra=extra),
-    ]), then=derive_update(run.iri))  # the aggregates, in the same transaction
-    if len(cites.for_s2):
-        write_pagerank(store)  # new citation links: networkx ranks them again (kg.derived)
+    ]))
     store.flush()
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from ingest.survey_list import is_web_url
-from kg.derived import has_derived
 from kg.queries import internal, saved_text
 from kg.store import Store, StoreError, default_store_location, store_version
 from kg.vocab import ID, short_iri
@@ -58,20 +57,6 @@ def refresh_on_new_version(path: str) -> None:
 def open_store(path: str) -> Store:
     """One read-only handle per store path and process."""
     return Store.open(path, read_only=True)
-
-
-@st.cache_data(show_spinner=False)
-def _has_derived(path: str) -> bool:
-    # Cached until the graph's version changes (refresh_on_new_version clears every cache).
-    return has_derived(open_store(path))
-
-
-def derived_or(derived: str, computed: str) -> str:
-    """Which internal question to ask: ``derived`` (the same rows, read from graph:derived, which
-    each write fills: kg.derived) when the store has the derived graph, else ``computed`` (the
-    rows computed on the visit, for a store written before)."""
-    _store_or_stop()
-    return derived if _has_derived(store_path()) else computed
 
 
 def _store_or_stop() -> Store:

@@ -4,20 +4,26 @@ neighbourhood of a paper; beside each picture, networkx answers the question it 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
 
 import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from kg.ui.citations import citations_view
-from kg.ui.common import (DATASET_BASE, TAXONOMY_BASE, dataset_url, derived_or, model_url, qp_str, run, run_about,
-                          run_saved, set_qp, slug_of, store_path, url_checkbox, url_int, url_selectbox)
+from kg.ui.common import (DATASET_BASE, PAPER_BASE, TAXONOMY_BASE, dataset_url, graph_version, model_url, open_store,
+                          paper_url, qp_str, run, run_about, run_saved, run_with, set_qp, short, shorten, slug_of,
+                          store_path, url_checkbox, url_int, url_selectbox)
+from kg.queries import internal
 from kg.ui.data import model_frameworks, models_table
 from kg.ui.network import Picture, render as render_network
 from kg.views import descendants_of, lineage_depths
 
 DEFAULT_CAP = 300
 READABLE_NODES = 40  # a force layout with more nodes than this stops being legible at the app's size
+ANCHOR_MODELS = ("MedSAM", "SAM")  # the citation view opens on the paper of the first found
+CITATION_CHOICES = 500  # the paper picker lists the most central papers, not 100,000 titles
+LIVE_CITATION_GRAPHS = ("graph:semantic-scholar", "graph:arxiv")
 VIEWS = ["lineage", "models-datasets", "taxonomy", "citations"]
 TITLES = {"lineage": "Model lineage (based on)", "models-datasets": "Models and the datasets they were evaluated on",
           "taxonomy": "The survey taxonomy", "citations": "Citation neighbourhood of a paper"}
@@ -91,7 +97,7 @@ def _md_scopes() -> tuple[dict[str, str], dict[str, tuple[str, str | None]], str
     """The pictures the models-datasets view offers: one taxonomy class, one dataset and its
     parts, or everything; the default is the biggest class under READABLE_NODES nodes."""
     sizes = run("model-class-sizes")
-    families = run(derived_or("leaderboard-datasets-derived", "leaderboard-datasets"))
+    families = run("leaderboard-datasets")
     labels: dict[str, str] = {}
     scopes: dict[str, tuple[str, str | None]] = {}
     for c, cls, m, d in sizes[["c", "class", "models", "datasets"]].itertuples(index=False):
@@ -187,6 +193,109 @@ def taxonomy_view(path: str, cap: int, physics: bool) -> None:
     _show(render_network(g, cap=cap, physics=physics))
 
 
+@dataclass(frozen=True)
+class Citations:
+    graph: nx.DiGraph
+    rank: dict[str, float]
+    central: list[str]  # every paper, the most central (PageRank) first
+    citing: list[str]  # the papers that cite one
+
+
+@st.cache_resource(show_spinner="Ranking the citation graph…", max_entries=2)
+def citation_graph(path: str, version: str) -> Citations:
+    """The citation graph and its PageRank, once per graph version and process (350,000 links at
+    100,000 papers take seconds to rank), never per rerun. Callers copy what they change
+    (``nx.ego_graph`` does)."""
+    g = nx.DiGraph()
+    g.add_edges_from((r["a"], r["b"]) for r in open_store(path).select(internal("citations")).rows)
+    rank = nx.pagerank(g) if g.number_of_edges() else {}
+    return Citations(g, rank, sorted(g.nodes, key=lambda p: (-rank.get(p, 0), p)), [p for p in g if g.out_degree(p)])
+
+
+def neighbourhood(g: nx.DiGraph, focus: str, radius: int) -> nx.DiGraph:
+    """``nx.ego_graph(g, focus, radius, undirected=True)`` without turning the whole graph
+    undirected first (350,000 links at 100k papers: seconds on every rerun): citation steps
+    either way, breadth first from ``focus``."""
+    seen, frontier = {focus}, {focus}
+    for _ in range(radius):
+        frontier = {n for p in frontier for n in (*g.predecessors(p), *g.successors(p))} - seen
+        seen |= frontier
+    return g.subgraph(seen).copy()
+
+
+def _citation_note(c: Citations, title: Callable[[str], str]) -> None:
+    """Say plainly where the citations come from: offline, only the survey's references."""
+    sources = run("citation-sources")
+    by = {short(src): int(n) for src, n in zip(sources["g"], sources["links"])}
+    if any(src in LIVE_CITATION_GRAPHS for src in by):
+        said = ", ".join(f"{src}: {n}" for src, n in sorted(by.items()))
+        st.caption(f"Citation links by source ({said}): `kg enrich` and `kg update` add each tracked paper's "
+                   "references and the papers citing SAM, SAM 2 and MedSAM from Semantic Scholar.")
+        return
+    one = len(c.citing) == 1
+    who = f"one paper, {shorten(title(c.citing[0]), 80)}, citing" if one else f"{len(c.citing)} papers citing"
+    st.info(f"Offline build: the graph's only citations are the survey's own references, "
+            f"{c.graph.number_of_edges()} links ({who} the papers it reviews; stated by {', '.join(sorted(by))}), "
+            f"so every paper's neighbourhood is {'that paper' if one else 'the survey'}. Run `kg enrich` (online) "
+            "to add each paper's references and the papers citing it from Semantic Scholar; this view then shows "
+            "who builds on whom.")
+
+
+def _default_focus(path: str, candidates: list[str]) -> str:
+    table = models_table(path)
+    papers = dict(zip(table["model"], table["paper_iri"])) if not table.empty else {}
+    for name in ANCHOR_MODELS:
+        if papers.get(name) in candidates:
+            return papers[name]
+    return candidates[0]
+
+
+def _titles(papers: set[str]) -> dict[str, str]:
+    """Titles of just the papers a view shows (not of every paper of the graph)."""
+    rows = run_with("titles-of-papers", papers=sorted(papers)) if papers else pd.DataFrame(columns=["p", "t"])
+    return {str(p): str(t) for p, t in zip(rows["p"], rows["t"]) if isinstance(t, str)}
+
+
+def citations_view(path: str, cap: int, physics: bool) -> None:
+    c = citation_graph(path, graph_version(path))
+    if not c.central:
+        st.info("The graph holds no citation links yet: `kg enrich` (online) adds them from Semantic Scholar.")
+        return
+    focus_default = _default_focus(path, c.central)
+    shown = list(dict.fromkeys([focus_default, *c.central[:CITATION_CHOICES]]))
+    wanted = PAPER_BASE + qp_str("paper") if qp_str("paper") else None
+    if wanted in c.graph and wanted not in shown:
+        shown.append(wanted)
+    titles = _titles({*shown, *c.citing[:1]})
+
+    def title(p: str) -> str:
+        return titles.get(p) or p.rsplit("/", 1)[-1]
+
+    _citation_note(c, title)
+    slugs = {slug_of(p, PAPER_BASE): p for p in shown}
+    focus = slugs[url_selectbox("Paper (the most central first)", list(slugs), "paper",
+                                default=slug_of(focus_default, PAPER_BASE),
+                                format_func=lambda s: shorten(title(slugs[s]), 110))]
+    radius = url_int("Radius (citation steps)", "radius", lo=1, hi=3, default=1)
+    ego = neighbourhood(c.graph, focus, radius)
+    titles.update(_titles(set(ego.nodes) - set(titles)))
+    for n in ego:
+        ego.nodes[n].update(label=shorten(title(n), 40), title=title(n), url=paper_url(n),
+                            group="focus" if n == focus else "paper", size=8 + 400 * c.rank.get(n, 0))
+    left, right = st.columns([3, 1])
+    with left:
+        _show(render_network(ego, cap=cap, physics=physics, keep={focus}))
+    with right:
+        st.markdown("**Most central papers** (PageRank of the citation graph)")
+        top = c.central[:15]
+        st.dataframe(pd.DataFrame({"paper": [title(p) for p in top], "PageRank": [c.rank[p] for p in top],
+                                   "page": [paper_url(p) for p in top]}),
+                     hide_index=True, width="stretch", column_config={
+                         "PageRank": st.column_config.NumberColumn(format="%.4f"),
+                         "page": st.column_config.LinkColumn(display_text="open")})
+        st.caption(f"cites {c.graph.out_degree(focus)} · cited by {c.graph.in_degree(focus)} (in the graph)")
+
+
 def render() -> None:
     st.title("Graph views")
     path = store_path()
@@ -201,8 +310,5 @@ def render() -> None:
         cap = url_int("Node cap", "cap", lo=50, hi=2000, default=DEFAULT_CAP,
                       help="above this many nodes the least connected are left out")
         physics = url_checkbox("Keep physics running after layout (small graphs)", "physics")
-    if view == "citations":
-        citations_view(path, cap, physics, _show)
-        return
-    views = {"lineage": lineage_view, "models-datasets": models_datasets_view, "taxonomy": taxonomy_view}
-    views[view](path, cap, physics)
+    {"lineage": lineage_view, "models-datasets": models_datasets_view, "taxonomy": taxonomy_view,
+     "citations": citations_view}[view](path, cap, physics)

@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from kg.ui.charts import ranked_bars, timeline_chart, timeline_rows
-from kg.ui.common import (DATASET_BASE, derived_or, md_escape, model_url, paper_url, qp_str, run, run_about,
-                          run_with, set_qp, slug_of, url_selectbox)
+from kg.ui.common import (DATASET_BASE, md_escape, model_url, paper_url, qp_str, run, run_about, run_with, set_qp,
+                          slug_of, url_selectbox)
 from kg.ui.schemes import scheme_selector
 
 VIEWS = {"dataset": "Per dataset", "timeline": "Timeline per class"}
@@ -62,7 +62,7 @@ def _headline(board: pd.DataFrame, dataset: str) -> None:
 
 
 def dataset_view() -> None:
-    datasets = run(derived_or("leaderboard-datasets-derived", "leaderboard-datasets"))
+    datasets = run("leaderboard-datasets")
     if datasets.empty:
         st.info("The graph holds no Dice results yet.")
         return

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.stats import class_counts
-from kg.ui.common import derived_or, md_escape, open_store, run, run_with, short, store_path
+from kg.ui.common import md_escape, open_store, run, run_with, short, store_path
 from kg.ui.schemes import scheme_selector
 
 # Section names are long and two begin alike ("Other models trained only on ..."): one per
@@ -102,8 +102,7 @@ def render() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Papers per year and taxonomy section")
-        ppy = run(derived_or("derived-papers-per-year-per-section", "papers-per-year-per-section"))
-        ppy = ppy.dropna(subset=["year"])
+        ppy = run("papers-per-year-per-section").dropna(subset=["year"])
         if ppy.empty:
             st.info("No dated papers with a taxonomy class yet.")
         else:
@@ -116,8 +115,7 @@ def render() -> None:
         _freshness()
 
     st.subheader("The survey taxonomy")
-    question = derived_or("taxonomy-of-scheme-derived", "taxonomy-of-scheme")
-    tax = run_with(question, scheme=scheme_selector())  # default: the scheme in force
+    tax = run_with("taxonomy-of-scheme", scheme=scheme_selector())  # default: the scheme in force
     measure = st.radio("Size by", ["models", "papers"], horizontal=True, key="w_tax_measure")
     rects = treemap_rects(tax, measure) if not tax.empty else pd.DataFrame()
     if rects.empty:
