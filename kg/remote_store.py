@@ -131,7 +131,8 @@ class RemoteStore(GraphStore):
         except self._requests.Timeout as exc:
             raise StoreError(f"the SPARQL endpoint {redact(url)} did not answer within {self.timeout[1]:.0f} s "
                              "(set MSKG_STORE_TIMEOUT to wait longer)") from exc
-        except self._requests.RequestException:  # InvalidURL and kin: its text may hold the password
+        except (self._requests.exceptions.InvalidURL, self._requests.exceptions.InvalidSchema,
+                self._requests.exceptions.MissingSchema):  # a URL requests cannot read: its text may hold the password
             raise StoreError(f"the store URL {redact(url)} cannot be read as a URL; a password holding #, /, ?, [ "
                              "or @ must be percent-encoded (%23, %2F, %3F, %5B, %40)") from None
         if self._oxigraph is None:

@@ -186,7 +186,7 @@ class Store(GraphStore):
                 _merge_after_load(self._ox, to_graph)
             else:
                 load_line_pieces(self._ox, Path(path), fmt, to_graph, trusted,
-                                  workers or min(4, os.cpu_count() or 1), piece_bytes)
+                                 workers or min(4, os.cpu_count() or 1), piece_bytes)
                 self._ox.update(internal("merge-blank-node-triples"))  # the one piece loaded as quads only
         self.flush()
         if compact:

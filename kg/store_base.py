@@ -27,15 +27,12 @@ from kg.queries import internal, join_updates
 STORE_ENV = "MSKG_STORE"
 
 
-# user:password@ (or a bare token@) in a URL's authority: greedy up to the authority's last "@",
-# since people type passwords with an unescaped "@" and requests splits at the last one too.
 def redact(text: str) -> str:
     """``text`` with the secrets a store location can carry masked: the ``user:password@`` (or
     ``token@``) of every URL, and the values of query keys such as ``api_key``, ``token`` and
     ``password``. Every message that may show a location goes through here (and every
     :class:`StoreError` does by construction), because such messages end up in terminals, CI
-    logs and bug reports. The rules are :mod:`ingest.redact`'s, the one helper (this module
-    had a second set of them, which missed passwords holding '#', '/' or '?')."""
+    logs and bug reports. The rules are :mod:`ingest.redact`'s, the one helper."""
     return redact_text(text)
 
 
